@@ -37,7 +37,7 @@ class ProfileForm(forms.ModelForm):
         return name
 
 
-MembershipFormSet = forms.inlineformset_factory(
+MembershipFormSet: type[forms.BaseInlineFormSet] = forms.inlineformset_factory(
     User,
     ProfessionalMembership,
     fields=["body", "membership_number"],

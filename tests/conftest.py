@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 
 from academy.celery import app as celery_app
 from tests.factories import UserFactory
@@ -22,6 +23,8 @@ settings.STORAGES = {
 }
 settings.WHITENOISE_USE_FINDERS = True
 Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+TEST_CACHE_PREFIX = f"test{os.getpid()}"
+settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": TEST_CACHE_PREFIX}}
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -87,24 +90,34 @@ def celery_conf() -> Iterator[Callable[..., None]]:
         celery_app.conf[key] = value
 
 
+def clear_test_cache() -> None:
+    """Empties this run's cache keys only: with Redis, cache.clear() would also wipe the broker."""
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+        for key in client.scan_iter(match=f"{TEST_CACHE_PREFIX}:*", count=500):
+            client.delete(key)
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Rate-limit counters live in the cache; each test starts from none."""
-    cache.clear()
+    clear_test_cache()
     yield
-    cache.clear()
+    clear_test_cache()
 
 
 @pytest.fixture
 def practitioner(db):
-    return UserFactory(full_name="Priya Patel")
+    return UserFactory.create(full_name="Priya Patel")
 
 
 @pytest.fixture
 def instructor(db):
-    return UserFactory(full_name="Imogen Hart", is_instructor=True)
+    return UserFactory.create(full_name="Imogen Hart", is_instructor=True)
 
 
 @pytest.fixture
 def staff_user(db):
-    return UserFactory(full_name="Sam Staff", is_staff=True, is_superuser=True)
+    return UserFactory.create(full_name="Sam Staff", is_staff=True, is_superuser=True)

@@ -6,7 +6,7 @@ from academy.models import User
 PASSWORD = "correct horse battery staple"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     """A user whose e-mail address is verified, so they can log in."""
 
     class Meta:
@@ -18,9 +18,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def verified_email(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+    def verified_email(obj: User, create: bool, extracted: bool | None, **kwargs: object) -> None:
         if not create:
             return
-        self.save()
+        obj.save()
         if extracted is not False:
-            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)

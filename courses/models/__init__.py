@@ -1,1 +1,1 @@
-"""The learning domain's models, one module per concern (catalog, quizzes, progress, certificates)."""
+"""The learning domain: catalog, quizzes, progress and certificates, a module each."""
