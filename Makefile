@@ -51,8 +51,8 @@ pytest: $(VENV)/.installed-dev
 
 # Re-lock after editing pyproject.toml dependencies.
 lock: $(VENV)/.installed-dev
-	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
-	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --extra dev -o requirements-dev.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
 
 # Re-vendor htmx from its npm package (no CDN: the CSP allows only 'self').
 HTMX_VERSION ?= 2.0.11

@@ -1,7 +1,10 @@
+from decimal import Decimal
+
 import factory
 from allauth.account.models import EmailAddress
 
 from academy.models import User
+from courses.models import Course, CourseInstructor, Lesson, Module, Topic
 
 PASSWORD = "correct horse battery staple"
 
@@ -24,3 +27,63 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
         obj.save()
         if extracted is not False:
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class TopicFactory(factory.django.DjangoModelFactory[Topic]):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("slug",)
+
+    slug = "fascia"
+    name = "Fascia"
+
+
+class CourseFactory(factory.django.DjangoModelFactory[Course]):
+    class Meta:
+        model = Course
+
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    title = factory.Sequence(lambda n: f"Course {n}")
+    summary = "A short course for therapists."
+    description = "What the course covers."
+    topic = factory.SubFactory(TopicFactory)
+    ce_hours = Decimal("2.0")
+    status = Course.Status.PUBLISHED
+    order_required = True
+
+
+class ModuleFactory(factory.django.DjangoModelFactory[Module]):
+    class Meta:
+        model = Module
+
+    course = factory.SubFactory(CourseFactory)
+    position = factory.Sequence(int)
+    title = factory.Sequence(lambda n: f"Module {n}")
+
+
+class LessonFactory(factory.django.DjangoModelFactory[Lesson]):
+    class Meta:
+        model = Lesson
+
+    module = factory.SubFactory(ModuleFactory)
+    position = factory.Sequence(int)
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    slug = factory.Sequence(lambda n: f"lesson-{n}")
+    body = "Some **text**."
+    minutes = 10
+
+
+def course_with_lessons(lessons: int = 3, modules: int = 1, **course_fields: object) -> Course:
+    """A published course with its lessons spread over modules, in order."""
+    course = CourseFactory.create(**course_fields)
+    module_list = [
+        ModuleFactory.create(course=course, position=i, title=f"Module {i + 1}")
+        for i in range(modules)
+    ]
+    for i in range(lessons):
+        LessonFactory.create(module=module_list[i % modules], position=i, title=f"Lesson {i + 1}")
+    return course
+
+
+def teach(course: Course, instructor: User, role: str = CourseInstructor.Role.OWNER) -> None:
+    CourseInstructor.objects.create(course=course, instructor=instructor, role=role)

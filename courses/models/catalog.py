@@ -1,0 +1,211 @@
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from courses.text import render_markdown
+from courses.video import VideoNotAllowed, parse_video_url
+
+
+def validate_half_hour_steps(value: Decimal) -> None:
+    if value is not None and (value * 2) % 1 != 0:
+        raise ValidationError(_("CE hours go in half-hour steps (1, 1.5, 2 …)."))
+
+
+def validate_video_url(value: str) -> None:
+    try:
+        parse_video_url(value)
+    except VideoNotAllowed as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class Topic(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CourseQuerySet(models.QuerySet["Course"]):
+    def published(self) -> "CourseQuerySet":
+        return self.filter(status=Course.Status.PUBLISHED)
+
+    def taught_by(self, user: Any) -> "CourseQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(instructor_roles__instructor=user)
+
+    def visible_to(self, user: Any) -> "CourseQuerySet":
+        """Published courses for everyone; drafts and archived ones only for their instructors."""
+        if not user.is_authenticated:
+            return self.published()
+        return self.filter(
+            Q(status=Course.Status.PUBLISHED) | Q(instructor_roles__instructor=user)
+        ).distinct()
+
+    def with_outline_totals(self) -> "CourseQuerySet":
+        return self.annotate(
+            required_lessons=Count("lessons", filter=Q(lessons__required=True), distinct=True),
+            total_minutes=Sum("lessons__minutes"),
+        )
+
+
+class Course(models.Model):
+    class Level(models.TextChoices):
+        INTRODUCTORY = "introductory", _("Introductory")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300)
+    description = models.TextField(_("description (Markdown)"), blank=True)
+    description_html = models.TextField(editable=False, blank=True)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="courses")
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.INTRODUCTORY)
+    ce_hours = models.DecimalField(
+        _("CE hours"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[validate_half_hour_steps, MinValueValidator(Decimal("0.5"))],
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    order_required = models.BooleanField(_("lessons must be taken in order"), default=True)
+    prerequisites = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="unlocks"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[CourseQuerySet] = CourseQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [models.Index(fields=["status", "title"], name="course_status_title")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ce_hours__gte=Decimal("0.5")), name="ce_hours_at_least_half_hour"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.description_html = render_markdown(self.description)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:course", kwargs={"course": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class CourseInstructor(models.Model):
+    """An instructor's role on one course: owners publish and manage, editors edit content."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        EDITOR = "editor", _("Editor")
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="instructor_roles")
+    instructor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="teaching_roles"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "instructor"], name="unique_instructor_per_course"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instructor} ({self.get_role_display()}) on {self.course}"
+
+
+class Module(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["course", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Lesson(models.Model):
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
+    # Copied from the module on save: lesson slugs are unique within a course, and progress
+    # queries filter lessons by course without a join.
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="lessons", editable=False
+    )
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    slug = models.SlugField()
+    body = models.TextField(_("content (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    video_url = models.URLField(
+        _("video"),
+        blank=True,
+        validators=[validate_video_url],
+        help_text=_("A YouTube or Vimeo address."),
+    )
+    transcript = models.TextField(blank=True)
+    minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"), default=10, validators=[MaxValueValidator(600)]
+    )
+    required = models.BooleanField(
+        default=True, help_text=_("Required lessons count towards completing the course.")
+    )
+    safety_notice = models.TextField(
+        blank=True, help_text=_("Shown above the lesson, e.g. when to stop and see a doctor.")
+    )
+
+    class Meta:
+        ordering = ["module__position", "module_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "slug"], name="unique_lesson_slug_per_course"
+            ),
+        ]
+        indexes = [models.Index(fields=["course", "required"], name="lesson_course_required")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.course_id = self.module.course_id
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:lesson", kwargs={"course": self.course.slug, "lesson": self.slug})
+
+    @property
+    def embed(self) -> Any:
+        return parse_video_url(self.video_url) if self.video_url else None

@@ -1,0 +1,58 @@
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from courses.models.catalog import Course, Lesson
+
+
+class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
+    def of(self, user: Any) -> "EnrollmentQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(practitioner=user)
+
+    def completed(self) -> "EnrollmentQuerySet":
+        return self.filter(completed_at__isnull=False)
+
+
+class Enrollment(models.Model):
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrollments"
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrollments")
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[EnrollmentQuerySet] = EnrollmentQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practitioner", "course"], name="unique_enrollment_per_practitioner"
+            ),
+        ]
+        indexes = [models.Index(fields=["course", "completed_at"], name="enrollment_course_done")]
+
+    def __str__(self) -> str:
+        return f"{self.practitioner} in {self.course}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None
+
+
+class LessonCompletion(models.Model):
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="completions")
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="completions")
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "lesson"], name="unique_completion_per_enrollment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson} done by {self.enrollment.practitioner}"

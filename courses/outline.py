@@ -1,0 +1,111 @@
+"""A practitioner's view of a course's structure: which lessons are done, open or locked.
+
+Pure: it takes lessons already loaded (ordered, with their modules) and the ids of completed
+lessons, so the pages that show it spend no queries of their own.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+
+from courses.models import Lesson, Module
+
+
+class State(StrEnum):
+    DONE = "done"
+    OPEN = "open"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class LessonEntry:
+    lesson: Lesson
+    state: State
+    locked_reason: str = ""
+    is_current: bool = False
+
+
+@dataclass
+class ModuleEntry:
+    module: Module
+    lessons: list[LessonEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Outline:
+    modules: list[ModuleEntry]
+    entries: list[LessonEntry]
+    required_total: int
+    required_done: int
+
+    @property
+    def percent(self) -> int:
+        if not self.required_total:
+            return 0
+        return round(100 * self.required_done / self.required_total)
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(entry.lesson.minutes for entry in self.entries)
+
+    def entry(self, lesson: Lesson) -> LessonEntry:
+        return next(e for e in self.entries if e.lesson.pk == lesson.pk)
+
+    def neighbours(self, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+        ids = [e.lesson.pk for e in self.entries]
+        index = ids.index(lesson.pk)
+        previous = self.entries[index - 1].lesson if index > 0 else None
+        following = self.entries[index + 1].lesson if index + 1 < len(ids) else None
+        return previous, following
+
+    @property
+    def first_unfinished(self) -> Lesson | None:
+        """Where "Continue" leads: the first open lesson not yet done, else the first lesson."""
+        for entry in self.entries:
+            if entry.state is State.OPEN:
+                return entry.lesson
+        return self.entries[0].lesson if self.entries else None
+
+
+def build_outline(
+    *,
+    lessons: Sequence[Lesson],
+    completed_ids: Iterable[int],
+    order_required: bool,
+    current: Lesson | None = None,
+) -> Outline:
+    done = set(completed_ids)
+    modules: dict[int, ModuleEntry] = {}
+    entries: list[LessonEntry] = []
+    blocking: Lesson | None = None  # the earliest required lesson not yet done
+    for lesson in lessons:
+        if lesson.pk in done:
+            state, reason = State.DONE, ""
+        elif order_required and blocking is not None:
+            state = State.LOCKED
+            reason = _("Complete “%(title)s” first: this course is taken in order.") % {
+                "title": blocking.title
+            }
+        else:
+            state, reason = State.OPEN, ""
+        entry = LessonEntry(
+            lesson=lesson,
+            state=state,
+            locked_reason=reason,
+            is_current=current is not None and lesson.pk == current.pk,
+        )
+        entries.append(entry)
+        modules.setdefault(lesson.module_id, ModuleEntry(module=lesson.module)).lessons.append(
+            entry
+        )
+        if blocking is None and lesson.required and lesson.pk not in done:
+            blocking = lesson
+    required = [lesson for lesson in lessons if lesson.required]
+    return Outline(
+        modules=list(modules.values()),
+        entries=entries,
+        required_total=len(required),
+        required_done=sum(1 for lesson in required if lesson.pk in done),
+    )

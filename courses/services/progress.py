@@ -1,0 +1,61 @@
+from django.db import transaction
+from django.utils import timezone
+
+from academy.models import User
+from courses.models import Enrollment, Lesson, LessonCompletion
+from courses.outline import State, build_outline
+
+
+class NotEnrolledError(Exception):
+    """The practitioner has no enrollment on the lesson's course."""
+
+
+class LessonLockedError(Exception):
+    """The course is taken in order and an earlier required lesson is not done."""
+
+
+def requirements_met(enrollment: Enrollment) -> bool:
+    """The course completion rule, in one place: every required lesson is complete."""
+    return not (
+        Lesson.objects.filter(course_id=enrollment.course_id, required=True)
+        .exclude(completions__enrollment=enrollment)
+        .exists()
+    )
+
+
+@transaction.atomic
+def complete_lesson(*, practitioner: User, lesson: Lesson) -> LessonCompletion:
+    """Record that a practitioner finished a lesson; completes the course when that was the last
+    step. Safe to call repeatedly and concurrently: the enrollment row is locked, so two last
+    lessons finished at once still complete the course exactly once."""
+    enrollment = (
+        Enrollment.objects.select_for_update()
+        .filter(practitioner=practitioner, course_id=lesson.course_id)
+        .first()
+    )
+    if enrollment is None:
+        raise NotEnrolledError
+    existing = LessonCompletion.objects.filter(enrollment=enrollment, lesson=lesson).first()
+    if existing is not None:
+        return existing
+    if lesson.course.order_required:
+        outline = build_outline(
+            lessons=list(
+                Lesson.objects.filter(course_id=lesson.course_id).select_related("module")
+            ),
+            completed_ids=enrollment.completions.values_list("lesson_id", flat=True),
+            order_required=True,
+        )
+        entry = outline.entry(lesson)
+        if entry.state is State.LOCKED:
+            raise LessonLockedError(entry.locked_reason)
+    completion = LessonCompletion.objects.create(enrollment=enrollment, lesson=lesson)
+    _complete_enrollment_if_done(enrollment)
+    return completion
+
+
+def _complete_enrollment_if_done(enrollment: Enrollment) -> None:
+    """Called with the enrollment row locked, inside the transaction that recorded the step."""
+    if enrollment.completed_at is None and requirements_met(enrollment):
+        enrollment.completed_at = timezone.now()
+        enrollment.save(update_fields=["completed_at"])

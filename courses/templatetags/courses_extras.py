@@ -1,0 +1,34 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
+
+from courses.text import clean_html
+
+register = template.Library()
+
+
+@register.filter
+def cleaned(html: str) -> SafeString:
+    """Stored HTML is cleaned again on the way out (the allow-list may have tightened since)."""
+    return mark_safe(clean_html(html or ""))  # noqa: S308 the output of nh3 with our allow-list
+
+
+@register.filter
+def ce_hours(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    number = f"{value.normalize():f}"
+    return ngettext("%(n)s CE hour", "%(n)s CE hours", 1 if value == 1 else 2) % {"n": number}
+
+
+@register.filter
+def duration(minutes: int | None) -> str:
+    minutes = int(minutes or 0)
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return f"{hours} h {rest} min"
+    if hours:
+        return f"{hours} h"
+    return f"{rest} min"

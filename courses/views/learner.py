@@ -1,0 +1,241 @@
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.middleware import HtmxDetails
+
+from academy.models import User
+from courses.forms import CatalogFilterForm
+from courses.models import Course, CourseInstructor, Enrollment, Lesson, LessonCompletion
+from courses.outline import Outline, State, build_outline
+from courses.services.enrollment import CourseNotOpenError, enroll
+from courses.services.progress import LessonLockedError, NotEnrolledError, complete_lesson
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+INSTRUCTORS = Prefetch(
+    "instructor_roles", queryset=CourseInstructor.objects.select_related("instructor")
+)
+
+
+@dataclass(frozen=True)
+class CourseCard:
+    course: Course
+    enrollment: Enrollment | None
+    percent: int
+
+
+def _required_lessons_count() -> Subquery:
+    return Subquery(
+        Lesson.objects.filter(course=OuterRef("course"), required=True)
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+
+
+def _enrollments_with_progress(user: User) -> QuerySet[Enrollment]:
+    return Enrollment.objects.of(user).annotate(
+        required_done=Count("completions", filter=Q(completions__lesson__required=True)),
+        required_total=Coalesce(_required_lessons_count(), 0),
+    )
+
+
+def _percent(enrollment: Enrollment) -> int:
+    total = enrollment.required_total  # type: ignore[attr-defined]
+    if enrollment.completed_at or not total:
+        return 100 if enrollment.completed_at else 0
+    return round(100 * enrollment.required_done / total)  # type: ignore[attr-defined]
+
+
+def _course_outline(
+    course: Course, enrollment: Enrollment | None, current: Lesson | None = None
+) -> Outline:
+    lessons = list(Lesson.objects.filter(course=course).select_related("module"))
+    completed = (
+        LessonCompletion.objects.filter(enrollment=enrollment).values_list("lesson_id", flat=True)
+        if enrollment
+        else []
+    )
+    return build_outline(
+        lessons=lessons,
+        completed_ids=completed,
+        order_required=course.order_required,
+        current=current,
+    )
+
+
+@login_not_required
+@require_GET
+def catalog(request: HttpRequest) -> HttpResponse:
+    form = CatalogFilterForm(request.GET or None)
+    courses = form.filter(
+        Course.objects.published().select_related("topic").with_outline_totals()
+    ).prefetch_related(INSTRUCTORS)
+    enrollments: dict[int, Enrollment] = {}
+    if request.user.is_authenticated:
+        enrollments = {e.course_id: e for e in _enrollments_with_progress(request.user)}
+    cards = [
+        CourseCard(
+            course=course,
+            enrollment=enrollments.get(course.pk),
+            percent=_percent(enrollments[course.pk]) if course.pk in enrollments else 0,
+        )
+        for course in courses
+    ]
+    return render(request, "courses/catalog.html", {"form": form, "cards": cards})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def course_detail(request: HttpRequest, course: str) -> HttpResponse:
+    user = request.user
+    course_obj = get_object_or_404(
+        Course.objects.visible_to(user).select_related("topic").prefetch_related(INSTRUCTORS),
+        slug=course,
+    )
+    if request.method == "POST":
+        return _enrol(request, course_obj)
+    enrollment = Enrollment.objects.of(user).filter(course=course_obj).first()
+    outline = _course_outline(course_obj, enrollment)
+    prerequisites = list(course_obj.prerequisites.order_by("title"))
+    completed_courses: set[int] = set()
+    if prerequisites and user.is_authenticated:
+        completed_courses = set(
+            Enrollment.objects.of(user).completed().values_list("course_id", flat=True)
+        )
+    return render(
+        request,
+        "courses/course_detail.html",
+        {
+            "course": course_obj,
+            "enrollment": enrollment,
+            "outline": outline,
+            "prerequisites": [(p, p.pk in completed_courses) for p in prerequisites],
+            "prerequisites_met": all(p.pk in completed_courses for p in prerequisites),
+        },
+    )
+
+
+def _enrol(request: HttpRequest, course: Course) -> HttpResponse:
+    if not isinstance(request.user, User):
+        return redirect_to_login(course.get_absolute_url())
+    try:
+        enroll(practitioner=request.user, course=course)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(course)
+    except CourseNotOpenError as exc:
+        messages.error(request, str(exc))
+        return redirect(course)
+    outline = _course_outline(course, None)
+    messages.success(request, _("You are enrolled. Welcome to the course!"))
+    first = outline.first_unfinished
+    return redirect(first if first else course)
+
+
+@require_http_methods(["GET", "POST"])
+def lesson_detail(request: HtmxHttpRequest, course: str, lesson: str) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    course_obj = get_object_or_404(Course.objects.visible_to(user), slug=course)
+    lesson_obj = get_object_or_404(
+        Lesson.objects.select_related("module", "course"), course=course_obj, slug=lesson
+    )
+    if request.method == "POST":
+        return _complete(request, user, lesson_obj)
+    enrollment = Enrollment.objects.of(user).filter(course=course_obj).first()
+    previewing = enrollment is None and course_obj.instructor_roles.filter(instructor=user).exists()
+    if enrollment is None and not previewing:
+        messages.info(request, _("Enrol on the course to start its lessons."))
+        return redirect(course_obj)
+    outline = _course_outline(course_obj, enrollment, current=lesson_obj)
+    entry = outline.entry(lesson_obj)
+    previous, following = outline.neighbours(lesson_obj)
+    context = {
+        "course": course_obj,
+        "lesson": lesson_obj,
+        "entry": entry,
+        "outline": outline,
+        "enrollment": enrollment,
+        "previewing": previewing,
+        "previous": previous,
+        "next": following,
+    }
+    status = 403 if entry.state is State.LOCKED and not previewing else 200
+    return render(request, "courses/lesson.html", context, status=status)
+
+
+def _complete(request: HtmxHttpRequest, user: User, lesson: Lesson) -> HttpResponse:
+    try:
+        complete_lesson(practitioner=user, lesson=lesson)
+    except NotEnrolledError as exc:
+        raise Http404 from exc
+    except LessonLockedError as exc:
+        if request.htmx:
+            return HttpResponse(str(exc), status=409)
+        messages.error(request, str(exc))
+        return redirect(lesson)
+    enrollment = Enrollment.objects.get(practitioner=user, course_id=lesson.course_id)
+    outline = _course_outline(lesson.course, enrollment, current=lesson)
+    following = outline.neighbours(lesson)[1]
+    if request.htmx:
+        context = {
+            "course": lesson.course,
+            "lesson": lesson,
+            "entry": outline.entry(lesson),
+            "outline": outline,
+            "enrollment": enrollment,
+            "next": following,
+            "oob": True,
+        }
+        return render(request, "courses/_completion_response.html", context)
+    if enrollment.completed_at:
+        messages.success(request, _("Course complete. Well done!"))
+        return redirect("courses:learning")
+    messages.success(request, _("Lesson marked as complete."))
+    return redirect(following or lesson)
+
+
+@require_GET
+def learning(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    enrollments = list(
+        _enrollments_with_progress(user)
+        .select_related("course__topic")
+        .order_by("completed_at", "-enrolled_at")
+    )
+    in_progress = [e for e in enrollments if not e.completed_at]
+    lessons_by_course: dict[int, list[Lesson]] = {}
+    for lesson in Lesson.objects.filter(
+        course__in=[e.course_id for e in in_progress]
+    ).select_related("module"):
+        lessons_by_course.setdefault(lesson.course_id, []).append(lesson)
+    done_by_enrollment: dict[int, set[int]] = {}
+    for enrollment_id, lesson_id in LessonCompletion.objects.filter(
+        enrollment__in=in_progress
+    ).values_list("enrollment_id", "lesson_id"):
+        done_by_enrollment.setdefault(enrollment_id, set()).add(lesson_id)
+    current = []
+    for enrollment in in_progress:
+        outline = build_outline(
+            lessons=lessons_by_course.get(enrollment.course_id, []),
+            completed_ids=done_by_enrollment.get(enrollment.pk, set()),
+            order_required=enrollment.course.order_required,
+        )
+        current.append((enrollment, _percent(enrollment), outline.first_unfinished))
+    completed = [e for e in enrollments if e.completed_at]
+    completed.sort(key=lambda e: e.completed_at, reverse=True)  # type: ignore[arg-type, return-value]
+    return render(request, "courses/learning.html", {"current": current, "completed": completed})
