@@ -46,8 +46,16 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy .
 
-pytest: $(VENV)/.installed-dev
+pytest: $(VENV)/.installed-dev node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# axe-core, injected into Chromium by the accessibility tests (never served to users).
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: the accessibility tests will skip (and fail under CI=true)"; \
+	fi
 
 # Re-lock after editing pyproject.toml dependencies.
 lock: $(VENV)/.installed-dev
@@ -63,4 +71,4 @@ vendor:
 	echo "htmx.org $(HTMX_VERSION) from the npm registry (make vendor)" > static/vendor/htmx/VERSION
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .mypy_cache .pytest_cache .ruff_cache

@@ -45,6 +45,7 @@ def chromium_path_session() -> str:
 @pytest.fixture
 def page(browser, live_server) -> Iterator[object]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
     context.close()
@@ -56,3 +57,38 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    from tests.conftest import missing
+
+    if not AXE.exists():
+        missing("axe-core (npm ci)")
+    return AXE.read_text()
+
+
+def serious_violations(page, axe_source: str) -> list[str]:
+    """axe-core's serious and critical findings on the page as it stands, one line each."""
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(node["target"][0] for node in v["nodes"][:3])
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.fixture
+def axe_page(browser, live_server) -> Iterator[object]:
+    """A page whose CSP lets the test inject axe-core (the site's own CSP forbids inline script)."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
+    page = context.new_page()
+    yield page
+    context.close()
