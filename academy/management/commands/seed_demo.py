@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from academy.models import User
+from courses.services.demo import load_demo_courses
 
 # Known passwords are acceptable only because the command refuses to run unless DEBUG is on.
 DEMO_ACCOUNTS = [
@@ -37,7 +38,7 @@ DEMO_ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (and, as they exist, demo courses). Safe to run repeatedly."
+    help = "Create the demo accounts and demo courses. Safe to run repeatedly."
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
@@ -45,6 +46,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             for account in DEMO_ACCOUNTS:
                 self._ensure_account(dict(account))
+            courses = load_demo_courses()
+        for course in courses:
+            self.stdout.write(f"  course: {course.title} ({course.get_status_display()})")
         self.stdout.write(self.style.SUCCESS("Demo accounts (log in with e-mail and password):"))
         for account in DEMO_ACCOUNTS:
             role = (
