@@ -1,27 +1,29 @@
 """Page throughput under gunicorn on loopback, as a ratio of a bare Django view served the same way.
 
-    .venv/bin/python bench/pages.py [--requests 400] [--concurrency 4]
+    .venv/bin/python bench/pages.py [--seconds 5] [--connections 8]
 
-Starts gunicorn on 127.0.0.1 with bench.settings (the site plus /bench/bare/), sends a bounded
-number of requests to each page from a thread pool, and prints requests per second, p50/p95
-latency and the ratio to the bare view measured in the same run. Run by hand; it never fails a
-build.
+Fills a PostgreSQL database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/
+bench_pages, created if missing) with 30 courses, 600 lessons and 2,000 practitioners, serves the
+site with gunicorn (2 workers) using bench.settings (the site plus /bench/bare/), measures every
+page with wrk in the same run as the bare view, and prints requests/s, p50/p99 latency and the
+ratio to that floor. Run by hand; it never fails a build. Needs wrk (apt-get install wrk).
 """
 
 import argparse
 import os
+import re
+import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["/bench/bare/", "/", "/accounts/login/", "/accounts/signup/", "/healthz"]
+sys.path.insert(0, str(ROOT))
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_pages"
+COURSES, LESSONS_PER_COURSE, PRACTITIONERS = 30, 20, 2000
 
 
 def free_port() -> int:
@@ -30,34 +32,148 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def fetch(url: str) -> float:
-    started = time.perf_counter()
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            response.read()
-    except urllib.error.HTTPError as exc:  # a 503 from /healthz is still a served page
-        exc.read()
-    return time.perf_counter() - started
+def ensure_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    server = url.rsplit("/", 1)[0] + "/postgres"
+    exists = subprocess.run(
+        ["psql", server, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not exists:
+        subprocess.run(["psql", server, "-qc", f'CREATE DATABASE "{name}"'], check=True)
 
 
-def measure(base: str, path: str, requests: int, concurrency: int) -> tuple[float, float, float]:
-    for _ in range(20):  # warm up
-        fetch(base + path)
-    started = time.perf_counter()
-    with ThreadPoolExecutor(concurrency) as pool:
-        latencies = list(pool.map(lambda _: fetch(base + path), range(requests)))
-    elapsed = time.perf_counter() - started
-    quantiles = statistics.quantiles(latencies, n=100)
-    return requests / elapsed, quantiles[49] * 1000, quantiles[94] * 1000
+def fill() -> tuple[str, str, str]:
+    """Realistic data, once; returns (session cookie, a course slug, one of its lesson slugs)."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from academy.models import User
+    from courses.models import (
+        Course,
+        CourseInstructor,
+        Enrollment,
+        Lesson,
+        LessonCompletion,
+        Module,
+        Topic,
+    )
+
+    if not Course.objects.exists():
+        topics = [Topic.objects.create(slug=f"topic-{i}", name=f"Topic {i}") for i in range(4)]
+        instructors = User.objects.bulk_create(
+            User(
+                email=f"instructor{i}@bench.example",
+                full_name=f"Instructor {i}",
+                is_instructor=True,
+            )
+            for i in range(10)
+        )
+        courses = Course.objects.bulk_create(
+            Course(
+                slug=f"course-{i}",
+                title=f"Course {i} on fascia and stretching",
+                summary="A practical course for massage therapists.",
+                description="## About\n\nText.",
+                description_html="<h2>About</h2><p>Text.</p>",
+                topic=topics[i % 4],
+                ce_hours=2,
+                status="published",
+                order_required=True,
+            )
+            for i in range(COURSES)
+        )
+        CourseInstructor.objects.bulk_create(
+            CourseInstructor(course=c, instructor=instructors[i % 10], role="owner")
+            for i, c in enumerate(courses)
+        )
+        modules = Module.objects.bulk_create(
+            Module(course=c, position=m, title=f"Module {m + 1}") for c in courses for m in range(4)
+        )
+        body = "\n\n".join(["Fascia wraps every **fibre**, and grows as it wears."] * 12)
+        from courses.text import render_markdown
+
+        html = render_markdown(body)
+        Lesson.objects.bulk_create(
+            Lesson(
+                module=m,
+                course_id=m.course_id,
+                position=m.position * 5 + j,
+                title=f"Lesson {m.position * 5 + j + 1}",
+                slug=f"lesson-{m.position * 5 + j + 1}",
+                body=body,
+                body_html=html,
+                minutes=12,
+            )
+            for m in modules
+            for j in range(LESSONS_PER_COURSE // 4)
+        )
+        practitioners = User.objects.bulk_create(
+            User(email=f"p{i}@bench.example", full_name=f"Practitioner {i}")
+            for i in range(PRACTITIONERS)
+        )
+        enrollments = Enrollment.objects.bulk_create(
+            Enrollment(practitioner=p, course=courses[(i + k) % COURSES])
+            for i, p in enumerate(practitioners)
+            for k in range(3)
+        )
+        first_lessons = {
+            c.pk: list(Lesson.objects.filter(course=c).order_by("position")[:5]) for c in courses
+        }
+        LessonCompletion.objects.bulk_create(
+            LessonCompletion(enrollment=e, lesson=lesson)
+            for e in enrollments
+            for lesson in first_lessons[e.course_id][: e.pk % 5]
+        )
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    user = User.objects.get(email="p0@bench.example")
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    enrollment = Enrollment.objects.filter(practitioner=user).select_related("course").first()
+    assert enrollment is not None
+    lesson = Lesson.objects.filter(course=enrollment.course).order_by("position").first()
+    assert lesson is not None
+    return session.session_key or "", enrollment.course.slug, lesson.slug
+
+
+def wrk(url: str, seconds: int, connections: int, cookie: str | None) -> tuple[float, float, float]:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: sessionid={cookie}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non_2xx:
+        raise SystemExit(f"{url}: {non_2xx.group(1)} error responses\n{out}")
+
+    def percentile(p: str) -> float:
+        value, unit = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    return rate, percentile("50"), percentile("99")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=400)
-    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=8)
     args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
 
-    port = free_port()
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    ensure_database(database_url)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -65,14 +181,17 @@ def main() -> None:
         "DJANGO_HTTPS": "false",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only-secret-key"),
         "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    env.pop("REDIS_URL", None)
+    os.environ.update(env)
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    cookie, course, lesson = fill()
+
+    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,
@@ -90,23 +209,39 @@ def main() -> None:
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
+    pages: list[tuple[str, str, str | None]] = [
+        ("bare view (floor)", "/bench/bare/", None),
+        ("home", "/", None),
+        ("catalog (anonymous)", "/courses/", None),
+        ("catalog (logged in)", "/courses/", cookie),
+        ("course", f"/courses/{course}/", cookie),
+        ("lesson", f"/courses/{course}/{lesson}/", cookie),
+        ("my learning", "/learning/", cookie),
+        ("login", "/accounts/login/", None),
+    ]
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                fetch(base + "/bench/bare/")
+                urllib.request.urlopen(base + "/bench/bare/", timeout=2).read()
                 break
             except OSError:
                 time.sleep(0.2)
-        results = {p: measure(base, p, args.requests, args.concurrency) for p in PAGES}
+        results = [
+            (name, *wrk(base + path, args.seconds, args.connections, c)) for name, path, c in pages
+        ]
     finally:
         server.terminate()
         server.wait(timeout=20)
 
-    floor = results["/bench/bare/"][0]
-    print(f"{'page':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'ratio':>8}")
-    for path, (rate, p50, p95) in results.items():
-        print(f"{path:<22}{rate:>9.0f}{p50:>9.1f}{p95:>9.1f}{rate / floor:>8.2f}")
+    floor = results[0][1]
+    print(
+        f"{COURSES} courses, {COURSES * LESSONS_PER_COURSE} lessons, {PRACTITIONERS} practitioners;"
+        f" gunicorn 2 workers; wrk -t2 -c{args.connections} -d{args.seconds}s"
+    )
+    print(f"{'page':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}")
+    for name, rate, p50, p99 in results:
+        print(f"{name:<22}{rate:>9.0f}{p50:>9.2f}{p99:>9.2f}{rate / floor:>8.2f}")
 
 
 if __name__ == "__main__":

@@ -5,12 +5,25 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Func, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from courses.text import render_markdown
 from courses.video import VideoNotAllowed, parse_video_url
+
+
+def count_of(queryset: models.QuerySet[Any]) -> Coalesce:
+    """COUNT(*) of a correlated subquery: unlike a join with GROUP BY, it multiplies no rows."""
+    counted = (
+        queryset.order_by()
+        .annotate(group=Value(1))
+        .values("group")
+        .annotate(n=Func("pk", function="COUNT"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 def validate_half_hour_steps(value: Decimal) -> None:
@@ -54,9 +67,9 @@ class CourseQuerySet(models.QuerySet["Course"]):
         ).distinct()
 
     def with_outline_totals(self) -> "CourseQuerySet":
+        lessons = Lesson.objects.filter(course=OuterRef("pk")).order_by().values("course")
         return self.annotate(
-            required_lessons=Count("lessons", filter=Q(lessons__required=True), distinct=True),
-            total_minutes=Sum("lessons__minutes"),
+            total_minutes=Coalesce(Subquery(lessons.annotate(m=Sum("minutes")).values("m")[:1]), 0),
         )
 
 

@@ -1,13 +1,17 @@
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.middleware import HtmxDetails
@@ -15,6 +19,7 @@ from django_htmx.middleware import HtmxDetails
 from academy.models import User
 from courses.forms import CatalogFilterForm
 from courses.models import Course, CourseInstructor, Enrollment, Lesson, LessonCompletion
+from courses.models.catalog import count_of
 from courses.outline import Outline, State, build_outline
 from courses.services.enrollment import CourseNotOpenError, enroll
 from courses.services.progress import LessonLockedError, NotEnrolledError, complete_lesson
@@ -32,23 +37,50 @@ INSTRUCTORS = Prefetch(
 @dataclass(frozen=True)
 class CourseCard:
     course: Course
+    html: str
     enrollment: Enrollment | None
     percent: int
 
 
-def _required_lessons_count() -> Subquery:
-    return Subquery(
-        Lesson.objects.filter(course=OuterRef("course"), required=True)
-        .values("course")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+def _render_cards(courses: list[Course]) -> dict[int, str]:
+    """Each card's HTML, from the cache when the data it shows is unchanged.
+
+    The key is a digest of everything the card displays, so an edit to the course, its lessons'
+    minutes or its instructors makes a new key: nothing has to be invalidated.
+    """
+    language = get_language()
+    keys = {}
+    for course in courses:
+        shown = (
+            language,
+            course.pk,
+            course.updated_at,
+            course.total_minutes,  # type: ignore[attr-defined]
+            course.topic.name,
+            course.ce_hours,
+            course.level,
+            tuple(role.instructor.full_name for role in course.instructor_roles.all()),
+        )
+        keys[course.pk] = "course-card:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+    found = cache.get_many(list(keys.values()))
+    # Our own template's output, escaped when it was rendered.
+    html = {pk: mark_safe(found[key]) for pk, key in keys.items() if key in found}  # noqa: S308
+    rendered = {
+        keys[course.pk]: render_to_string("courses/_course_card.html", {"course": course})
+        for course in courses
+        if course.pk not in html
+    }
+    if rendered:
+        cache.set_many(rendered, timeout=24 * 3600)
+    return html | {pk: rendered[key] for pk, key in keys.items() if key in rendered}
 
 
 def _enrollments_with_progress(user: User) -> QuerySet[Enrollment]:
     return Enrollment.objects.of(user).annotate(
-        required_done=Count("completions", filter=Q(completions__lesson__required=True)),
-        required_total=Coalesce(_required_lessons_count(), 0),
+        required_done=count_of(
+            LessonCompletion.objects.filter(enrollment=OuterRef("pk"), lesson__required=True)
+        ),
+        required_total=count_of(Lesson.objects.filter(course=OuterRef("course"), required=True)),
     )
 
 
@@ -62,15 +94,18 @@ def _percent(enrollment: Enrollment) -> int:
 def _course_outline(
     course: Course, enrollment: Enrollment | None, current: Lesson | None = None
 ) -> Outline:
-    lessons = list(Lesson.objects.filter(course=course).select_related("module"))
-    completed = (
-        LessonCompletion.objects.filter(enrollment=enrollment).values_list("lesson_id", flat=True)
-        if enrollment
-        else []
-    )
+    """The course's lessons and the practitioner's progress through them, in one query."""
+    lessons = Lesson.objects.filter(course=course).select_related("module")
+    if enrollment is not None:
+        lessons = lessons.annotate(
+            done=Exists(
+                LessonCompletion.objects.filter(enrollment=enrollment, lesson=OuterRef("pk"))
+            )
+        )
+    loaded = list(lessons)
     return build_outline(
-        lessons=lessons,
-        completed_ids=completed,
+        lessons=loaded,
+        completed_ids=[lesson.pk for lesson in loaded if getattr(lesson, "done", False)],
         order_required=course.order_required,
         current=current,
     )
@@ -81,20 +116,34 @@ def _course_outline(
 def catalog(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET or None)
     courses = form.filter(
-        Course.objects.published().select_related("topic").with_outline_totals()
+        Course.objects.published()
+        .select_related("topic")
+        .defer("description", "description_html")
+        .with_outline_totals()
     ).prefetch_related(INSTRUCTORS)
     enrollments: dict[int, Enrollment] = {}
     if request.user.is_authenticated:
         enrollments = {e.course_id: e for e in _enrollments_with_progress(request.user)}
+    course_list = list(courses)
+    card_html = _render_cards(course_list)
     cards = [
         CourseCard(
             course=course,
+            html=card_html[course.pk],
             enrollment=enrollments.get(course.pk),
             percent=_percent(enrollments[course.pk]) if course.pk in enrollments else 0,
         )
-        for course in courses
+        for course in course_list
     ]
-    return render(request, "courses/catalog.html", {"form": form, "cards": cards})
+    context = {
+        "form": form,
+        "cards": cards,
+        "topics": form.fields["topic"].queryset,  # type: ignore[attr-defined]
+        "level_choices": form.fields["level"].choices,  # type: ignore[attr-defined]
+        "hours_choices": form.fields["hours"].choices,  # type: ignore[attr-defined]
+        "chosen": {key: request.GET.get(key, "") for key in ("topic", "level", "hours")},
+    }
+    return render(request, "courses/catalog.html", context)
 
 
 @login_not_required
@@ -149,14 +198,22 @@ def _enrol(request: HttpRequest, course: Course) -> HttpResponse:
 def lesson_detail(request: HtmxHttpRequest, course: str, lesson: str) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    course_obj = get_object_or_404(Course.objects.visible_to(user), slug=course)
     lesson_obj = get_object_or_404(
-        Lesson.objects.select_related("module", "course"), course=course_obj, slug=lesson
+        Lesson.objects.select_related("module", "course"), course__slug=course, slug=lesson
     )
+    course_obj = lesson_obj.course
+    teaches = (
+        not course_obj.is_published
+        and Course.objects.taught_by(user).filter(pk=course_obj.pk).exists()
+    )
+    if not course_obj.is_published and not teaches:
+        raise Http404
     if request.method == "POST":
         return _complete(request, user, lesson_obj)
     enrollment = Enrollment.objects.of(user).filter(course=course_obj).first()
-    previewing = enrollment is None and course_obj.instructor_roles.filter(instructor=user).exists()
+    previewing = enrollment is None and (
+        teaches or Course.objects.taught_by(user).filter(pk=course_obj.pk).exists()
+    )
     if enrollment is None and not previewing:
         messages.info(request, _("Enrol on the course to start its lessons."))
         return redirect(course_obj)
