@@ -111,9 +111,26 @@ def _course_outline(
     )
 
 
+ANONYMOUS_CATALOG_SECONDS = 60
+
+
 @login_not_required
 @require_GET
 def catalog(request: HttpRequest) -> HttpResponse:
+    """The published courses. Visitors who are not logged in share one rendering per filter for a
+    minute: their page shows no personal data and carries no CSRF token."""
+    shared = not request.user.is_authenticated and not len(messages.get_messages(request))
+    filters = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()
+    key = f"catalog:{get_language()}:{filters}"
+    if shared and (html := cache.get(key)) is not None:
+        return HttpResponse(html)
+    response = _render_catalog(request)
+    if shared:
+        cache.set(key, response.content.decode(), ANONYMOUS_CATALOG_SECONDS)
+    return response
+
+
+def _render_catalog(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET or None)
     courses = form.filter(
         Course.objects.published()

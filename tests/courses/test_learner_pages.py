@@ -349,4 +349,25 @@ def test_catalog_for_anonymous_visitors_makes_a_fixed_number_of_queries(
     for i in range(5):
         teach(course_with_lessons(2, slug=f"a{i}"), UserFactory.create(is_instructor=True))
     with django_assert_num_queries(3):  # topics for the filter, courses, instructors
+        client.get(reverse("courses:catalog"), {"q": "course"})
+    with django_assert_num_queries(3):
         client.get(reverse("courses:catalog"))
+
+
+def test_anonymous_catalog_is_shared_for_a_minute_but_never_for_logged_in_users(
+    client, practitioner, django_assert_num_queries
+):
+    CourseFactory.create(title="First course")
+    client.get(reverse("courses:catalog"))
+    CourseFactory.create(title="Added later")
+
+    with django_assert_num_queries(0):
+        cached = client.get(reverse("courses:catalog")).content.decode()
+    client.force_login(practitioner)
+    fresh = client.get(reverse("courses:catalog")).content.decode()
+
+    assert "First course" in cached
+    assert "Added later" not in cached
+    assert "Added later" in fresh
+    assert "csrfmiddlewaretoken" not in cached
+    assert "X-CSRFToken" not in cached

@@ -1,0 +1,63 @@
+"""Loads the demo courses (courses/demo_content.py) into the database. Safe to run repeatedly."""
+
+from django.db import transaction
+
+from academy.models import User
+from courses.demo_content import COURSES, TOPICS, DemoCourse
+from courses.models import Course, CourseInstructor, Lesson, Module, Topic
+
+
+@transaction.atomic
+def load_demo_courses() -> list[Course]:
+    """Create or update every demo course to match the content module; returns them in order."""
+    for slug, name in TOPICS:
+        Topic.objects.update_or_create(slug=slug, defaults={"name": name})
+    courses = [_load_course(demo) for demo in COURSES]
+    by_slug = {course.slug: course for course in courses}
+    for demo in COURSES:
+        by_slug[demo.slug].prerequisites.set([by_slug[s] for s in demo.prerequisite_slugs])
+    return courses
+
+
+def _load_course(demo: DemoCourse) -> Course:
+    course, _created = Course.objects.update_or_create(
+        slug=demo.slug,
+        defaults={
+            "title": demo.title,
+            "summary": demo.summary,
+            "description": demo.description,
+            "topic": Topic.objects.get(slug=demo.topic),
+            "level": demo.level,
+            "ce_hours": demo.ce_hours,
+            "status": demo.status,
+            "order_required": demo.order_required,
+        },
+    )
+    for position, email in enumerate(demo.instructor_emails):
+        CourseInstructor.objects.update_or_create(
+            course=course,
+            instructor=User.objects.get(email=email),
+            defaults={"role": CourseInstructor.Role.OWNER, "position": position},
+        )
+    lesson_position = 0
+    for module_position, demo_module in enumerate(demo.modules):
+        module, _created = Module.objects.update_or_create(
+            course=course,
+            position=module_position,
+            defaults={"title": demo_module.title, "summary": demo_module.summary},
+        )
+        for demo_lesson in demo_module.lessons:
+            lesson = Lesson.objects.filter(course=course, slug=demo_lesson.slug).first()
+            lesson = lesson or Lesson(slug=demo_lesson.slug)
+            lesson.module = module
+            lesson.position = lesson_position
+            lesson.title = demo_lesson.title
+            lesson.body = demo_lesson.body
+            lesson.minutes = demo_lesson.minutes
+            lesson.required = demo_lesson.required
+            lesson.safety_notice = demo_lesson.safety_notice
+            lesson.transcript = demo_lesson.transcript
+            lesson.full_clean(exclude=["course", "module"])
+            lesson.save()
+            lesson_position += 1
+    return course
