@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 
 from academy.celery import app as celery_app
@@ -46,7 +46,7 @@ def _cache() -> str:
     if cache.get(key) != "1":
         raise RuntimeError("value written was not read back")
     cache.delete(key)
-    return type(cache).__name__
+    return type(caches["default"]).__name__
 
 
 def _broker() -> str:

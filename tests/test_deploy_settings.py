@@ -60,3 +60,17 @@ def test_demo_accounts_are_refused_when_debug_is_off():
 
     assert result.returncode != 0
     assert "DEBUG only" in result.stderr
+
+
+def test_first_run_email_goes_to_files_under_var_mail():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.EMAIL_BACKEND, settings.EMAIL_FILE_PATH)",
+        env={"DJANGO_DEBUG": "true"},
+    )
+
+    assert result.returncode == 0, result.stderr
+    backend, path = result.stdout.strip().splitlines()[-1].split()
+    assert backend == "django.core.mail.backends.filebased.EmailBackend"
+    assert path == str(ROOT / "var" / "mail")
