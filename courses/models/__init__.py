@@ -2,13 +2,29 @@
 
 from courses.models.catalog import Course, CourseInstructor, Lesson, Module, Topic
 from courses.models.progress import Enrollment, LessonCompletion
+from courses.models.quizzes import (
+    Attempt,
+    Choice,
+    Question,
+    QuestionVersion,
+    Quiz,
+    Response,
+    ReviewWhen,
+)
 
 __all__ = [
+    "Attempt",
+    "Choice",
     "Course",
     "CourseInstructor",
     "Enrollment",
     "Lesson",
     "LessonCompletion",
     "Module",
+    "Question",
+    "QuestionVersion",
+    "Quiz",
+    "Response",
+    "ReviewWhen",
     "Topic",
 ]

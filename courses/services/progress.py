@@ -2,7 +2,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from academy.models import User
-from courses.models import Enrollment, Lesson, LessonCompletion
+from courses.models import Enrollment, Lesson, LessonCompletion, Quiz
 from courses.outline import State, build_outline
 
 
@@ -14,8 +14,13 @@ class LessonLockedError(Exception):
     """The course is taken in order and an earlier required lesson is not done."""
 
 
+class QuizRequiredError(Exception):
+    """The lesson has a quiz: passing it is what completes the lesson."""
+
+
 def requirements_met(enrollment: Enrollment) -> bool:
-    """The course completion rule, in one place: every required lesson is complete."""
+    """The course completion rule, in one place: every required lesson is complete (a lesson with
+    a quiz is complete only once its quiz is passed)."""
     return not (
         Lesson.objects.filter(course_id=enrollment.course_id, required=True)
         .exclude(completions__enrollment=enrollment)
@@ -23,11 +28,22 @@ def requirements_met(enrollment: Enrollment) -> bool:
     )
 
 
-@transaction.atomic
 def complete_lesson(*, practitioner: User, lesson: Lesson) -> LessonCompletion:
-    """Record that a practitioner finished a lesson; completes the course when that was the last
-    step. Safe to call repeatedly and concurrently: the enrollment row is locked, so two last
-    lessons finished at once still complete the course exactly once."""
+    """Record that a practitioner finished a lesson without a quiz; completes the course when that
+    was the last step. Safe to call repeatedly and concurrently: the enrollment row is locked, so
+    two last lessons finished at once still complete the course exactly once."""
+    if Quiz.objects.filter(lesson=lesson).exists():
+        raise QuizRequiredError
+    return _record_completion(practitioner=practitioner, lesson=lesson)
+
+
+def record_quiz_pass(*, practitioner: User, lesson: Lesson) -> LessonCompletion:
+    """Called by grading, in the transaction that graded a passing attempt."""
+    return _record_completion(practitioner=practitioner, lesson=lesson)
+
+
+@transaction.atomic
+def _record_completion(*, practitioner: User, lesson: Lesson) -> LessonCompletion:
     enrollment = (
         Enrollment.objects.select_for_update()
         .filter(practitioner=practitioner, course_id=lesson.course_id)
