@@ -4,7 +4,7 @@ import factory
 from allauth.account.models import EmailAddress
 
 from academy.models import User
-from courses.models import Course, CourseInstructor, Lesson, Module, Topic
+from courses.models import Course, CourseInstructor, Lesson, Module, Quiz, Topic
 
 PASSWORD = "correct horse battery staple"
 
@@ -87,3 +87,26 @@ def course_with_lessons(lessons: int = 3, modules: int = 1, **course_fields: obj
 
 def teach(course: Course, instructor: User, role: str = CourseInstructor.Role.OWNER) -> None:
     CourseInstructor.objects.create(course=course, instructor=instructor, role=role)
+
+
+def quiz_for(lesson: Lesson, questions: int = 3, **quiz_fields: object) -> Quiz:
+    """A quiz of single-choice questions: choice "right" is the answer, "wrong" and "also wrong"
+    are not. Feedback strings are distinctive so tests can look for leaks."""
+    from courses.services.authoring import ChoiceSpec, QuestionSpec, add_question
+
+    quiz = Quiz.objects.create(lesson=lesson, **quiz_fields)
+    for n in range(questions):
+        add_question(
+            quiz=quiz,
+            spec=QuestionSpec(
+                kind="single",
+                prompt=f"Question text {n}",
+                general_feedback=f"GENERAL-FEEDBACK-{n}",
+                choices=[
+                    ChoiceSpec(text=f"right {n}", fraction=Decimal("1"), feedback=f"YES-FB-{n}"),
+                    ChoiceSpec(text=f"wrong {n}", feedback=f"NO-FB-{n}"),
+                    ChoiceSpec(text=f"also wrong {n}", feedback=f"NO2-FB-{n}"),
+                ],
+            ),
+        )
+    return quiz

@@ -163,10 +163,17 @@ def save_answers(*, attempt: Attempt, answers: dict[int, Any]) -> None:
     if set(answers) - set(versions) or not set(answers) <= set(attempt.version_ids):
         raise AnswerRejectedError("That question is not part of this attempt.")
     cleaned = {vid: clean_answer(attempt, versions[vid], raw) for vid, raw in answers.items()}
-    for version_id, answer in cleaned.items():
-        Response.objects.update_or_create(
-            attempt=attempt, version_id=version_id, defaults={"answer": answer}
-        )
+    existing = {r.version_id: r for r in attempt.responses.filter(version_id__in=cleaned)}
+    now = timezone.now()
+    for version_id, response in existing.items():
+        response.answer, response.saved_at = cleaned[version_id], now
+    if existing:
+        Response.objects.bulk_update(existing.values(), ["answer", "saved_at"])
+    Response.objects.bulk_create(
+        Response(attempt=attempt, version_id=version_id, answer=answer)
+        for version_id, answer in cleaned.items()
+        if version_id not in existing
+    )
 
 
 @transaction.atomic
@@ -185,18 +192,24 @@ def _grade(attempt: Attempt, now: datetime | None = None) -> Attempt:
     for choice in Choice.objects.filter(version_id__in=attempt.version_ids):
         choices.setdefault(choice.version_id, []).append(choice)
     responses = {r.version_id: r for r in attempt.responses.all()}
+    created: list[Response] = []
     total = earned = Decimal("0")
     for version_id in attempt.version_ids:
         version = versions[version_id]
         if not version.is_scored:
             continue
         total += version.points
-        response = responses.get(version_id) or Response(attempt=attempt, version=version)
+        response = responses.get(version_id)
+        if response is None:
+            response = Response(attempt=attempt, version=version)
+            created.append(response)
         result = score(version.kind, choices.get(version_id, []), response.answer)
         response.points = (version.points * result.fraction).quantize(Decimal("0.01"))
         response.correct = result.fraction >= 1
-        response.save()
         earned += response.points
+    Response.objects.bulk_create(created)
+    if responses:
+        Response.objects.bulk_update(responses.values(), ["points", "correct"])
     attempt.points, attempt.max_points = earned, total
     percent = (earned * 100 / total) if total else Decimal("100")
     attempt.score = percent.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

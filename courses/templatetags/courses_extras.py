@@ -32,3 +32,14 @@ def duration(minutes: int | None) -> str:
     if hours:
         return f"{hours} h"
     return f"{rest} min"
+
+
+@register.filter
+def get_item(mapping: dict[object, object], key: object) -> object:
+    return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def points(value: Decimal | None) -> str:
+    number = f"{(value or Decimal(0)).normalize():f}"
+    return ngettext("%(n)s point", "%(n)s points", 1 if value == 1 else 2) % {"n": number}

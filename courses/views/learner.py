@@ -18,11 +18,23 @@ from django_htmx.middleware import HtmxDetails
 
 from academy.models import User
 from courses.forms import CatalogFilterForm
-from courses.models import Course, CourseInstructor, Enrollment, Lesson, LessonCompletion
+from courses.models import (
+    Attempt,
+    Course,
+    CourseInstructor,
+    Enrollment,
+    Lesson,
+    LessonCompletion,
+)
 from courses.models.catalog import count_of
 from courses.outline import Outline, State, build_outline
 from courses.services.enrollment import CourseNotOpenError, enroll
-from courses.services.progress import LessonLockedError, NotEnrolledError, complete_lesson
+from courses.services.progress import (
+    LessonLockedError,
+    NotEnrolledError,
+    QuizRequiredError,
+    complete_lesson,
+)
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -216,7 +228,7 @@ def lesson_detail(request: HtmxHttpRequest, course: str, lesson: str) -> HttpRes
     user = request.user
     assert isinstance(user, User)
     lesson_obj = get_object_or_404(
-        Lesson.objects.select_related("module", "course"), course__slug=course, slug=lesson
+        Lesson.objects.select_related("module", "course", "quiz"), course__slug=course, slug=lesson
     )
     course_obj = lesson_obj.course
     teaches = (
@@ -247,6 +259,16 @@ def lesson_detail(request: HtmxHttpRequest, course: str, lesson: str) -> HttpRes
         "previous": previous,
         "next": following,
     }
+    quiz = getattr(lesson_obj, "quiz", None)
+    if quiz is not None:
+        attempts = list(Attempt.objects.filter(practitioner=user, quiz=quiz).order_by("number"))
+        allowed = quiz.attempts_allowed
+        context |= {
+            "quiz": quiz,
+            "attempts": attempts,
+            "open_attempt": next((a for a in attempts if a.is_open), None),
+            "attempts_left": allowed is None or len(attempts) < allowed,
+        }
     status = 403 if entry.state is State.LOCKED and not previewing else 200
     return render(request, "courses/lesson.html", context, status=status)
 
@@ -256,6 +278,9 @@ def _complete(request: HtmxHttpRequest, user: User, lesson: Lesson) -> HttpRespo
         complete_lesson(practitioner=user, lesson=lesson)
     except NotEnrolledError as exc:
         raise Http404 from exc
+    except QuizRequiredError:
+        messages.error(request, _("Pass the lesson's quiz to complete it."))
+        return redirect(lesson)
     except LessonLockedError as exc:
         if request.htmx:
             return HttpResponse(str(exc), status=409)

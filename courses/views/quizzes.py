@@ -1,0 +1,192 @@
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from academy.models import User
+from courses.models import Attempt, Choice, Lesson, QuestionVersion, Quiz, Response, ReviewWhen
+from courses.services.grading import (
+    AnswerRejectedError,
+    AttemptClosedError,
+    AttemptsExhaustedError,
+    save_answers,
+    start_attempt,
+    submit_attempt,
+)
+from courses.services.progress import LessonLockedError, NotEnrolledError
+from courses.views.learner import HtmxHttpRequest
+
+
+@dataclass
+class ShownQuestion:
+    """A question as one attempt shows it: options in the attempt's own order."""
+
+    number: int
+    version: QuestionVersion
+    choices: list[Choice]
+    prompts: list[Choice] = field(default_factory=list)
+    response: Response | None = None
+
+    @property
+    def chosen_ids(self) -> set[int]:
+        answer = self.response.answer if self.response else None
+        return {int(i) for i in answer} if isinstance(answer, list) else set()
+
+    @property
+    def text_answer(self) -> str:
+        answer = self.response.answer if self.response else None
+        return answer if isinstance(answer, str) else ""
+
+    @property
+    def matches(self) -> dict[int, int]:
+        answer = self.response.answer if self.response else None
+        return {int(k): int(v) for k, v in answer.items()} if isinstance(answer, dict) else {}
+
+
+def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
+    versions = QuestionVersion.objects.in_bulk(attempt.version_ids)
+    choices = Choice.objects.in_bulk([int(c) for item in attempt.layout for c in item["choices"]])
+    responses = {r.version_id: r for r in attempt.responses.all()}
+    shown, number = [], 0
+    for item in attempt.layout:
+        version = versions[int(item["version"])]
+        if version.is_scored:
+            number += 1
+        shown.append(
+            ShownQuestion(
+                number=number,
+                version=version,
+                choices=[choices[int(c)] for c in item["choices"]],
+                prompts=[choices[int(p)] for p in item.get("prompts", [])],
+                response=responses.get(version.pk),
+            )
+        )
+    return shown
+
+
+def answers_from_post(attempt: Attempt, data: QueryDict) -> dict[int, Any]:
+    """The answers a form posted, keyed by question version. `v` lists the questions posted, so
+    that clearing every box of a question is saved too."""
+    answers: dict[int, Any] = {}
+    for raw_id in data.getlist("v"):
+        try:
+            version_id = int(raw_id)
+        except ValueError as exc:
+            raise AnswerRejectedError("That question is not part of this attempt.") from exc
+        prefix = f"q{version_id}_"
+        pairs = {k[len(prefix) :]: v for k, v in data.items() if k.startswith(prefix)}
+        answers[version_id] = pairs if pairs else data.getlist(f"q{version_id}")
+    return answers
+
+
+def review_visible(when: str, *, quiz: Quiz, passed_ever: bool, attempts_used: int) -> bool:
+    if when == ReviewWhen.IMMEDIATELY:
+        return True
+    if when == ReviewWhen.AFTER_PASS:
+        return passed_ever
+    if when == ReviewWhen.AFTER_LAST:
+        no_more = quiz.attempts_allowed is not None and attempts_used >= quiz.attempts_allowed
+        return passed_ever or no_more
+    return False
+
+
+def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
+    return get_object_or_404(
+        Attempt.objects.of(request.user).select_related("quiz__lesson__course"), pk=attempt_id
+    )
+
+
+@require_POST
+def start(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    lesson_obj = get_object_or_404(
+        Lesson.objects.select_related("course", "quiz"),
+        course__slug=course,
+        slug=lesson,
+        course__status="published",
+    )
+    quiz = getattr(lesson_obj, "quiz", None)
+    if quiz is None:
+        raise Http404
+    try:
+        attempt = start_attempt(practitioner=user, quiz=quiz)
+    except NotEnrolledError as exc:
+        raise Http404 from exc
+    except LessonLockedError as exc:
+        messages.error(request, str(exc))
+        return redirect(lesson_obj)
+    except AttemptsExhaustedError:
+        messages.error(request, _("You have used every attempt this quiz allows."))
+        return redirect(lesson_obj)
+    return redirect("courses:attempt", attempt=attempt.pk)
+
+
+@require_GET
+def attempt_page(request: HttpRequest, attempt: int) -> HttpResponse:
+    attempt_obj = _own_attempt(request, attempt)
+    lesson = attempt_obj.quiz.lesson
+    if attempt_obj.is_open and attempt_obj.deadline_at and not _in_time(attempt_obj):
+        attempt_obj = submit_attempt(attempt=attempt_obj)
+    questions = shown_questions(attempt_obj)
+    context: dict[str, Any] = {
+        "attempt": attempt_obj,
+        "quiz": attempt_obj.quiz,
+        "lesson": lesson,
+        "course": lesson.course,
+        "questions": questions,
+    }
+    if attempt_obj.is_open:
+        return render(request, "courses/attempt.html", context)
+    history = list(
+        Attempt.objects.filter(practitioner=attempt_obj.practitioner, quiz=attempt_obj.quiz)
+        .exclude(submitted_at=None)
+        .values_list("passed", flat=True)
+    )
+    quiz = attempt_obj.quiz
+    passed_ever, used = any(history), len(history)
+    context["show_marks"] = review_visible(
+        quiz.review_marks, quiz=quiz, passed_ever=passed_ever, attempts_used=used
+    )
+    context["show_answers"] = review_visible(
+        quiz.review_answers, quiz=quiz, passed_ever=passed_ever, attempts_used=used
+    )
+    allowed = attempt_obj.quiz.attempts_allowed
+    context["can_retry"] = not any(history) and (allowed is None or len(history) < allowed)
+    return render(request, "courses/attempt_result.html", context)
+
+
+def _in_time(attempt: Attempt) -> bool:
+    return attempt.deadline_at is None or timezone.now() <= attempt.deadline_at
+
+
+@require_POST
+def save(request: HtmxHttpRequest, attempt: int) -> HttpResponse:
+    """Autosave (htmx): answers of the questions posted, as the practitioner goes."""
+    attempt_obj = _own_attempt(request, attempt)
+    try:
+        save_answers(attempt=attempt_obj, answers=answers_from_post(attempt_obj, request.POST))
+    except AnswerRejectedError as exc:
+        return HttpResponseBadRequest(str(exc))
+    except AttemptClosedError:
+        return HttpResponse(_("This attempt is closed."), status=409)
+    return HttpResponse(_("Saved"))
+
+
+@require_POST
+def submit(request: HttpRequest, attempt: int) -> HttpResponse:
+    attempt_obj = _own_attempt(request, attempt)
+    if attempt_obj.is_open:
+        try:
+            save_answers(attempt=attempt_obj, answers=answers_from_post(attempt_obj, request.POST))
+        except AnswerRejectedError as exc:
+            return HttpResponseBadRequest(str(exc))
+        except AttemptClosedError:
+            pass  # time is up: what was saved before the limit is graded
+        attempt_obj = submit_attempt(attempt=attempt_obj)
+    return redirect("courses:attempt", attempt=attempt_obj.pk)
