@@ -179,7 +179,11 @@ def save_answers(*, attempt: Attempt, answers: dict[int, Any]) -> None:
 @transaction.atomic
 def submit_attempt(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
     """Grade the attempt on the server. Safe to call repeatedly: it is graded once."""
-    attempt = Attempt.objects.select_for_update().select_related("quiz__lesson").get(pk=attempt.pk)
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("quiz__lesson__course", "practitioner")
+        .get(pk=attempt.pk)
+    )
     if not attempt.is_open:
         return attempt
     return _grade(attempt, now)
@@ -187,29 +191,53 @@ def submit_attempt(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
 
 def _grade(attempt: Attempt, now: datetime | None = None) -> Attempt:
     now = now or timezone.now()
-    versions = QuestionVersion.objects.in_bulk(attempt.version_ids)
-    choices: dict[int, list[Choice]] = {}
-    for choice in Choice.objects.filter(version_id__in=attempt.version_ids):
+    # Plain rows, not model instances: grading reads these fields only.
+    versions = {
+        row.pk: row
+        for row in QuestionVersion.objects.filter(pk__in=attempt.version_ids).values_list(
+            "pk", "kind", "points", named=True
+        )
+    }
+    choices: dict[int, list[Any]] = {}
+    for choice in Choice.objects.filter(version_id__in=attempt.version_ids).values_list(
+        "pk",
+        "version_id",
+        "text",
+        "fraction",
+        "numeric_value",
+        "tolerance",
+        "match_prompt",
+        named=True,
+    ):
         choices.setdefault(choice.version_id, []).append(choice)
-    responses = {r.version_id: r for r in attempt.responses.all()}
-    created: list[Response] = []
+    answers = dict(attempt.responses.values_list("version_id", "answer"))
+    graded: list[Response] = []
     total = earned = Decimal("0")
     for version_id in attempt.version_ids:
         version = versions[version_id]
-        if not version.is_scored:
+        if version.kind == QuestionVersion.Kind.DESCRIPTION:
             continue
         total += version.points
-        response = responses.get(version_id)
-        if response is None:
-            response = Response(attempt=attempt, version=version)
-            created.append(response)
-        result = score(version.kind, choices.get(version_id, []), response.answer)
-        response.points = (version.points * result.fraction).quantize(Decimal("0.01"))
-        response.correct = result.fraction >= 1
-        earned += response.points
-    Response.objects.bulk_create(created)
-    if responses:
-        Response.objects.bulk_update(responses.values(), ["points", "correct"])
+        answer = answers.get(version_id)
+        result = score(version.kind, choices.get(version_id, []), answer)
+        points = (version.points * result.fraction).quantize(Decimal("0.01"))
+        earned += points
+        graded.append(
+            Response(
+                attempt=attempt,
+                version_id=version_id,
+                answer=answer,
+                points=points,
+                correct=result.fraction >= 1,
+            )
+        )
+    # One statement whatever the number of questions: insert, or update what autosave stored.
+    Response.objects.bulk_create(
+        graded,
+        update_conflicts=True,
+        unique_fields=["attempt", "version"],
+        update_fields=["points", "correct"],
+    )
     attempt.points, attempt.max_points = earned, total
     percent = (earned * 100 / total) if total else Decimal("100")
     attempt.score = percent.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -1,0 +1,123 @@
+"""Quiz grading throughput, as a ratio of a bare Django view measured in the same run.
+
+    .venv/bin/python bench/quizzes.py [--attempts 200]
+
+Uses PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bench_quizzes,
+dropped and created afresh). Through Django's test client in one process (so both sides pay the same
+client overhead), it times: a bare view; the submit of a 20-question attempt (save the posted
+answers, grade, record the result); and the grading service alone on a 50-question attempt.
+Prints per-request milliseconds, throughput and ratios. Run by hand; it never fails a build.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_quizzes"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--attempts", type=int, default=200)
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    name, server = url.rsplit("/", 1)[1], url.rsplit("/", 1)[0] + "/postgres"
+    # A fresh database each run: the figures never depend on what an earlier run left.
+    subprocess.run(["psql", server, "-qc", f'DROP DATABASE IF EXISTS "{name}"'], check=True)
+    subprocess.run(["psql", server, "-qc", f'CREATE DATABASE "{name}"'], check=True)
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_HTTPS": "false",
+            "DJANGO_SECRET_KEY": "bench-only-secret-key",
+            "ALLOWED_HOSTS": "testserver",
+            "DATABASE_URL": url,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+
+    call_command("migrate", verbosity=0)
+    from courses.models import Attempt, Choice
+    from courses.services.enrollment import enroll
+    from courses.services.grading import save_answers, start_attempt, submit_attempt
+    from tests.factories import UserFactory, course_with_lessons, quiz_for
+
+    def attempt_for(size: int, user: object) -> tuple[Attempt, dict[int, int]]:
+        course = course_with_lessons(1, slug=f"bench-{size}-{time.monotonic_ns()}")
+        quiz = quiz_for(course.lessons.get(), questions=size, pass_mark=100)
+        enroll(practitioner=user, course=course)  # type: ignore[arg-type]
+        attempt = start_attempt(practitioner=user, quiz=quiz)  # type: ignore[arg-type]
+        right = {
+            int(item["version"]): Choice.objects.get(
+                version_id=item["version"], text__startswith="right"
+            ).pk
+            for item in attempt.layout
+        }
+        return attempt, right
+
+    client = Client()
+    user = UserFactory.create()
+    client.force_login(user)
+    prepared = [attempt_for(20, user) for _ in range(args.attempts)]
+
+    def timed(calls: list) -> list[float]:  # type: ignore[type-arg]
+        out = []
+        for call in calls:
+            started = time.perf_counter()
+            call()
+            out.append((time.perf_counter() - started) * 1000)
+        return out
+
+    bare = timed([lambda: client.get("/bench/bare/")] * args.attempts)
+    submits = timed(
+        [
+            (
+                lambda a=a, r=r: client.post(
+                    reverse("courses:attempt_submit", args=[a.pk]),
+                    {"v": list(r), **{f"q{v}": c for v, c in r.items()}},
+                )
+            )
+            for a, r in prepared
+        ]
+    )
+    assert all(Attempt.objects.get(pk=a.pk).passed for a, _ in prepared)
+
+    big = []
+    for _ in range(20):
+        attempt, right = attempt_for(50, user)
+        save_answers(attempt=attempt, answers={v: [c] for v, c in right.items()})
+        big.append(attempt)
+    grading = timed([(lambda a=a: submit_attempt(attempt=a)) for a in big])
+
+    def line(label: str, ms: list[float], floor: float) -> str:
+        p50 = statistics.median(ms)
+        p95 = statistics.quantiles(ms, n=20)[18]
+        ratio = statistics.median(bare) / p50
+        return f"{label:<34}{p50:>8.2f}{p95:>8.2f}{1000 / p50:>9.0f}{ratio:>8.2f}"
+
+    print(f"{'':<34}{'p50 ms':>8}{'p95 ms':>8}{'per s':>9}{'ratio':>8}")
+    print(line("bare view (floor)", bare, 0))
+    print(line("submit + grade, 20 questions", submits, 0))
+    print(line("submit_attempt service, 50 questions", grading, 0))
+    worst = max(grading)
+    print(
+        f"grading 50 questions: max {worst:.1f} ms (budget 20 ms): {'ok' if worst < 20 else 'OVER'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
