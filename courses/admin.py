@@ -1,12 +1,16 @@
 from django.contrib import admin
 
 from courses.models import (
+    Attempt,
+    Choice,
     Course,
     CourseInstructor,
     Enrollment,
     Lesson,
     LessonCompletion,
     Module,
+    QuestionVersion,
+    Quiz,
     Topic,
 )
 
@@ -60,3 +64,41 @@ class LessonCompletionAdmin(admin.ModelAdmin):
     list_display = ["enrollment", "lesson", "completed_at"]
     list_select_related = ["enrollment__practitioner", "enrollment__course", "lesson"]
     raw_id_fields = ["enrollment", "lesson"]
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 0
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = ["lesson", "pass_mark", "attempts_allowed", "time_limit_minutes"]
+    list_select_related = ["lesson__course"]
+    raw_id_fields = ["lesson"]
+
+
+@admin.register(QuestionVersion)
+class QuestionVersionAdmin(admin.ModelAdmin):
+    """Read-mostly for staff: versions are created by the authoring services."""
+
+    list_display = ["question", "number", "kind", "points"]
+    list_filter = ["kind"]
+    inlines = [ChoiceInline]
+    raw_id_fields = ["question"]
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    list_display = [
+        "practitioner",
+        "quiz",
+        "number",
+        "started_at",
+        "submitted_at",
+        "score",
+        "passed",
+    ]
+    list_select_related = ["practitioner", "quiz__lesson"]
+    raw_id_fields = ["practitioner", "quiz"]
+    readonly_fields = ["layout"]
