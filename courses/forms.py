@@ -46,3 +46,32 @@ class CatalogFilterForm(forms.Form):
         if data["hours"]:
             courses = courses.filter(HOURS_RANGES[data["hours"]][1])
         return courses
+
+
+class GiftImportForm(forms.Form):
+    text = forms.CharField(
+        label=_("Paste GIFT text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
+    )
+    file = forms.FileField(
+        label=_("…or upload a GIFT file"),
+        required=False,
+        help_text=_("A .gift or .txt file in UTF-8, at most 512 KB."),
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > 512 * 1024:
+                raise forms.ValidationError(_("The file is larger than 512 KB."))
+            if not upload.name.lower().endswith((".gift", ".txt")):
+                raise forms.ValidationError(_("Upload a .gift or .txt file."))
+            try:
+                data["text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise forms.ValidationError(_("The file is not UTF-8 text.")) from exc
+        if not str(data.get("text") or "").strip():
+            raise forms.ValidationError(_("Paste GIFT text or choose a file."))
+        return data

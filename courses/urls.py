@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses.views import learner, quizzes
+from courses.views import authoring, learner, quizzes
 
 app_name = "courses"
 
@@ -13,4 +13,14 @@ urlpatterns = [
     path("attempts/<int:attempt>/save/", quizzes.save, name="attempt_save"),
     path("attempts/<int:attempt>/submit/", quizzes.submit, name="attempt_submit"),
     path("learning/", learner.learning, name="learning"),
+    path(
+        "teach/courses/<slug:course>/<slug:lesson>/quiz/import/",
+        authoring.import_quiz,
+        name="quiz_import",
+    ),
+    path(
+        "teach/courses/<slug:course>/<slug:lesson>/quiz.gift",
+        authoring.export_quiz,
+        name="quiz_export",
+    ),
 ]

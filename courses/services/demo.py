@@ -1,10 +1,16 @@
-"""Loads the demo courses (courses/demo_content.py) into the database. Safe to run repeatedly."""
+"""Loads the demo courses (courses/demo_content.py) and their quizzes (courses/demo_quizzes/*.gift,
+through the GIFT importer) into the database. Safe to run repeatedly."""
+
+from pathlib import Path
 
 from django.db import transaction
 
 from academy.models import User
 from courses.demo_content import COURSES, TOPICS, DemoCourse
-from courses.models import Course, CourseInstructor, Lesson, Module, Topic
+from courses.models import Course, CourseInstructor, Lesson, Module, Quiz, ReviewWhen, Topic
+from courses.services.gift_import import import_gift
+
+QUIZ_DIR = Path(__file__).resolve().parent.parent / "demo_quizzes"
 
 
 @transaction.atomic
@@ -61,3 +67,26 @@ def _load_course(demo: DemoCourse) -> Course:
             lesson.save()
             lesson_position += 1
     return course
+
+
+@transaction.atomic
+def load_demo_quizzes() -> list[Quiz]:
+    """One quiz per file named <course-slug>__<lesson-slug>.gift; a quiz that already has
+    questions is left as it is (practitioners' attempts point at its versions)."""
+    quizzes = []
+    for path in sorted(QUIZ_DIR.glob("*.gift")):
+        course_slug, lesson_slug = path.stem.split("__")
+        lesson = Lesson.objects.get(course__slug=course_slug, slug=lesson_slug)
+        quiz, _created = Quiz.objects.get_or_create(
+            lesson=lesson,
+            defaults={
+                "pass_mark": 70,
+                "attempts_allowed": 3,
+                "review_marks": ReviewWhen.IMMEDIATELY,
+                "review_answers": ReviewWhen.AFTER_LAST,
+            },
+        )
+        if not quiz.questions.exists():
+            import_gift(quiz=quiz, text=path.read_text(encoding="utf-8"))
+        quizzes.append(quiz)
+    return quizzes

@@ -57,3 +57,16 @@ def test_demo_stretching_lessons_carry_the_safety_stance(seeded):
     assert "doctor" in text
     assert "stop" in text
     assert stretching.filter(required=False).exists()
+
+
+def test_every_module_ends_with_a_quiz_of_mixed_question_types(seeded):
+    from courses.models import Module, QuestionVersion, Quiz
+
+    for module in Module.objects.prefetch_related("lessons"):
+        last = list(module.lessons.all())[-1]
+        quiz = Quiz.objects.get(lesson=last)
+        kinds = set(
+            QuestionVersion.objects.filter(question__quiz=quiz).values_list("kind", flat=True)
+        )
+        assert quiz.questions.count() >= 5, last.slug
+        assert len(kinds) >= 3, (last.slug, kinds)
