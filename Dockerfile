@@ -36,6 +36,11 @@ RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --create-home --home-dir /home/app \
         --shell /usr/sbin/nologin app
 
+# DejaVu: the certificate PDF embeds it, so names in any script print correctly.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY --from=deps /opt/venv /opt/venv
 
 WORKDIR /app
@@ -51,8 +56,9 @@ COPY . .
 RUN DJANGO_SECRET_KEY=build-only-collectstatic-not-a-secret DJANGO_DEBUG=false \
         python manage.py collectstatic --noinput \
     && python -m compileall -q academy courses \
-    && mkdir -p var/media \
-    && chown app:app var var/media
+    && mkdir -p var/media var/keys \
+    && chown app:app var var/media var/keys \
+    && chmod 700 var/keys
 
 USER 10001:10001
 

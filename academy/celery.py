@@ -1,12 +1,30 @@
 """The Celery application. Settings live in Django settings under the CELERY_ prefix."""
 
 import os
+from typing import Any
 
 # Set before the app is built, so Django's integration (and Task.delay_on_commit) is in place.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings")
 
 from celery import Celery
+from celery.contrib.django.task import DjangoTask
+from django.db import transaction
 
-app = Celery("academy")
+
+class Task(DjangoTask):
+    # celery-types declares an AsyncResult return; Celery's own returns None, as this does.
+    def delay_on_commit(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """Send the task once the transaction commits. Unlike Celery's own, a broker that refuses
+        the message is logged, not raised: the committed row is the outbox and the sweep sends it
+        again, so a Redis outage must not turn a saved completion into an error page."""
+
+        # A plain function, not a partial: Django names the callback when it logs a failure.
+        def send() -> None:
+            self.delay(*args, **kwargs)
+
+        transaction.on_commit(send, robust=True)
+
+
+app = Celery("academy", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -157,6 +157,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 ACCOUNT_RATE_LIMITS = {
+    # Not an allauth action: certificate verification lookups share its cache-backed limiter.
+    "verify_certificate": f"{env.int('VERIFY_RATE_PER_MINUTE', default=60)}/m/ip",
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -222,7 +224,34 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="academy")
 CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Beat, configured here rather than in a database: the sweep re-sends certificates whose message
+# was lost (broker down at commit, a worker killed mid-render) and finds completions without one.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "sweep-certificates": {
+        "task": "courses.tasks.sweep_certificates",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+}
+
+# --- Certificates ---------------------------------------------------------------------------
+
+# The Ed25519 key that signs Open Badges credentials, as PKCS#8 PEM. Every web and worker machine
+# needs the same key; with none given, one is generated into var/ for a single-machine install.
+CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY", default="", multiline=True)
+CREDENTIAL_SIGNING_KEY_FILE = env.str(
+    "CREDENTIAL_SIGNING_KEY_FILE", default=str(VAR_DIR / "credential-signing-key.pem")
+)
+# Printed under the administrator's signature line.
+CERTIFICATE_ADMINISTRATOR = env.str("CERTIFICATE_ADMINISTRATOR", default="")
+CERTIFICATE_ISSUER_EMAIL = env.str("CERTIFICATE_ISSUER_EMAIL", default="")
+# A worker holds a certificate this long while rendering; past it, the sweep hands it on.
+CERTIFICATE_LEASE_SECONDS = env.int("CERTIFICATE_LEASE_SECONDS", default=120)
+# Pending rows older than this are re-sent by the sweep (their message was probably lost).
+CERTIFICATE_RESEND_AFTER_SECONDS = env.int("CERTIFICATE_RESEND_AFTER_SECONDS", default=180)
+# Claims per certificate before it is marked failed for staff to look at.
+CERTIFICATE_MAX_TRIES = env.int("CERTIFICATE_MAX_TRIES", default=5)
+
 
 # --- HTTP, security -------------------------------------------------------------------------
 

@@ -1,7 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from courses.models import (
+    Accreditation,
+    AccreditingBody,
     Attempt,
+    Certificate,
+    CertificateEvent,
     Choice,
     Course,
     CourseInstructor,
@@ -13,6 +19,7 @@ from courses.models import (
     Quiz,
     Topic,
 )
+from courses.services import issuing
 
 
 @admin.register(Topic)
@@ -102,3 +109,62 @@ class AttemptAdmin(admin.ModelAdmin):
     list_select_related = ["practitioner", "quiz__lesson"]
     raw_id_fields = ["practitioner", "quiz"]
     readonly_fields = ["layout"]
+
+
+@admin.register(AccreditingBody)
+class AccreditingBodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "abbreviation", "website"]
+    search_fields = ["name", "abbreviation"]
+
+
+@admin.register(Accreditation)
+class AccreditationAdmin(admin.ModelAdmin):
+    list_display = [
+        "course",
+        "body",
+        "approved_title",
+        "approved_hours",
+        "valid_from",
+        "valid_until",
+    ]
+    list_filter = ["body", "delivery_type"]
+    search_fields = ["course__title", "approved_title", "provider_number"]
+    autocomplete_fields = ["course", "body"]
+
+
+class CertificateEventInline(admin.TabularInline):
+    model = CertificateEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "at", "actor", "note"]
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    """Staff see every certificate, failed and blocked ones with their reasons; the certificate
+    itself changes only through the services (retry here; revoke and re-issue in the register)."""
+
+    list_display = ["code", "enrollment", "status", "created_at", "issued_at", "tries"]
+    list_filter = ["status"]
+    search_fields = ["code", "enrollment__practitioner__email", "enrollment__course__title"]
+    list_select_related = ["enrollment__practitioner", "enrollment__course"]
+    readonly_fields = [f.name for f in Certificate._meta.fields]
+    inlines = [CertificateEventInline]
+    actions = ["retry"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description="Retry issuing the selected failed certificates")
+    def retry(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
+        retried = 0
+        for certificate in queryset.filter(status=Certificate.Status.FAILED):
+            issuing.retry_certificate(certificate=certificate, by=request.user)  # type: ignore[arg-type]
+            retried += 1
+        self.message_user(request, f"{retried} certificate(s) queued again.", messages.SUCCESS)

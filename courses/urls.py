@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses.views import authoring, learner, quizzes
+from courses.views import authoring, certificates, learner, quizzes
 
 app_name = "courses"
 
@@ -13,6 +13,23 @@ urlpatterns = [
     path("attempts/<int:attempt>/save/", quizzes.save, name="attempt_save"),
     path("attempts/<int:attempt>/submit/", quizzes.submit, name="attempt_submit"),
     path("learning/", learner.learning, name="learning"),
+    path("certificates/", certificates.my_certificates, name="certificates"),
+    path("certificates/<str:code>.pdf", certificates.certificate_pdf, name="certificate_pdf"),
+    path("certificates/<str:code>.json", certificates.certificate_json, name="certificate_json"),
+    path("verify/<str:code>/", certificates.verify, name="verify"),
+    path("verify/<str:code>.json", certificates.verify_json, name="verify_json"),
+    path(".well-known/jwks.json", certificates.jwks, name="jwks"),
+    path("issuer", certificates.issuer_profile, name="issuer"),
+    path(
+        "teach/courses/<slug:course>/certificates/",
+        certificates.register,
+        name="certificate_register",
+    ),
+    path(
+        "teach/certificates/<str:code>/<str:action>/",
+        certificates.certificate_action,
+        name="certificate_action",
+    ),
     path(
         "teach/courses/<slug:course>/<slug:lesson>/quiz/import/",
         authoring.import_quiz,

@@ -80,14 +80,21 @@ def celery_conf() -> Iterator[Callable[..., None]]:
     """Override Celery settings for one test (its conf does not suit monkeypatch.setattr)."""
     saved: dict[str, object] = {}
 
+    def forget_connections() -> None:
+        # Publishing reuses pooled connections keyed by the broker URL they were made for.
+        celery_app._pool = None  # type: ignore[attr-defined]
+        celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]
+
     def override(**values: object) -> None:
         for key, value in values.items():
             saved.setdefault(key, celery_app.conf[key])
             celery_app.conf[key] = value
+        forget_connections()
 
     yield override
     for key, value in saved.items():
         celery_app.conf[key] = value
+    forget_connections()
 
 
 def clear_test_cache() -> None:

@@ -1,6 +1,15 @@
 """The learning domain: catalog, quizzes, progress and certificates, a module each."""
 
-from courses.models.catalog import Course, CourseInstructor, Lesson, Module, Topic
+from courses.models.catalog import (
+    Accreditation,
+    AccreditingBody,
+    Course,
+    CourseInstructor,
+    Lesson,
+    Module,
+    Topic,
+)
+from courses.models.certificates import Certificate, CertificateEvent
 from courses.models.progress import Enrollment, LessonCompletion
 from courses.models.quizzes import (
     Attempt,
@@ -13,7 +22,11 @@ from courses.models.quizzes import (
 )
 
 __all__ = [
+    "Accreditation",
+    "AccreditingBody",
     "Attempt",
+    "Certificate",
+    "CertificateEvent",
     "Choice",
     "Course",
     "CourseInstructor",

@@ -222,3 +222,87 @@ class Lesson(models.Model):
     @property
     def embed(self) -> Any:
         return parse_video_url(self.video_url) if self.video_url else None
+
+
+class AccreditingBody(models.Model):
+    """A board that approves CE/CPD courses, e.g. NCBTMB, CNHC, the Sports Massage Association."""
+
+    name = models.CharField(max_length=200, unique=True)
+    abbreviation = models.CharField(max_length=30, blank=True)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "accrediting bodies"
+
+    def __str__(self) -> str:
+        return self.abbreviation or self.name
+
+
+class AccreditationQuerySet(models.QuerySet["Accreditation"]):
+    def active_on(self, day: Any) -> "AccreditationQuerySet":
+        return self.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day), valid_from__lte=day
+        )
+
+
+class Accreditation(models.Model):
+    """A board's approval of a course: what it approved is what certificates must print."""
+
+    class Delivery(models.TextChoices):
+        HOME_STUDY = "home_study", _("Home study")
+        LIVE = "live", _("Live, in person")
+        WEBINAR = "webinar", _("Live webinar")
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="accreditations")
+    body = models.ForeignKey(AccreditingBody, on_delete=models.PROTECT, related_name="approvals")
+    provider_name = models.CharField(max_length=200)
+    provider_number = models.CharField(max_length=60)
+    provider_contact = models.CharField(
+        max_length=300, help_text=_("Postal address or e-mail, as registered with the body.")
+    )
+    approved_title = models.CharField(
+        _("course title as approved"),
+        max_length=200,
+        help_text=_("Certificates are issued only while the course title matches this exactly."),
+    )
+    approved_hours = models.DecimalField(
+        _("CE hours as approved"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[validate_half_hour_steps, MinValueValidator(Decimal("0.5"))],
+    )
+    delivery_type = models.CharField(
+        max_length=20, choices=Delivery.choices, default=Delivery.HOME_STUDY
+    )
+    valid_from = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)
+
+    objects: ClassVar[AccreditationQuerySet] = AccreditationQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["course", "-valid_from", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="accreditation_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} approval of {self.approved_title}"
+
+    def mismatch_with(self, course: Course) -> str:
+        """Why a certificate for the course cannot carry this approval; empty when it can."""
+        problems = []
+        if course.title != self.approved_title:
+            problems.append(
+                f"the course title “{course.title}” differs from the title approved by "
+                f"{self.body}, “{self.approved_title}”"
+            )
+        if course.ce_hours != self.approved_hours:
+            problems.append(
+                f"the course's {course.ce_hours.normalize():f} CE hours differ from the "
+                f"{self.approved_hours.normalize():f} approved by {self.body}"
+            )
+        return "; ".join(problems)

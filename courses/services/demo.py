@@ -1,13 +1,24 @@
 """Loads the demo courses (courses/demo_content.py) and their quizzes (courses/demo_quizzes/*.gift,
 through the GIFT importer) into the database. Safe to run repeatedly."""
 
+from datetime import date
 from pathlib import Path
 
 from django.db import transaction
 
 from academy.models import User
 from courses.demo_content import COURSES, TOPICS, DemoCourse
-from courses.models import Course, CourseInstructor, Lesson, Module, Quiz, ReviewWhen, Topic
+from courses.models import (
+    Accreditation,
+    AccreditingBody,
+    Course,
+    CourseInstructor,
+    Lesson,
+    Module,
+    Quiz,
+    ReviewWhen,
+    Topic,
+)
 from courses.services.gift_import import import_gift
 
 QUIZ_DIR = Path(__file__).resolve().parent.parent / "demo_quizzes"
@@ -90,3 +101,28 @@ def load_demo_quizzes() -> list[Quiz]:
             import_gift(quiz=quiz, text=path.read_text(encoding="utf-8"))
         quizzes.append(quiz)
     return quizzes
+
+
+@transaction.atomic
+def load_demo_accreditation() -> Accreditation:
+    """The fascia course carries a (fictional, clearly marked) CE approval, so the demo shows a
+    certificate of continuing education beside plain certificates of completion."""
+    body, _created = AccreditingBody.objects.update_or_create(
+        name="Demo Board for Massage Therapy CE",
+        defaults={"abbreviation": "DBMT (demo)"},
+    )
+    course = Course.objects.get(slug="fascia-essentials")
+    accreditation, _created = Accreditation.objects.update_or_create(
+        course=course,
+        body=body,
+        defaults={
+            "provider_name": "Bodywork Academy (demo provider)",
+            "provider_number": "DEMO-0001",
+            "provider_contact": "cpd@bodywork-academy.example",
+            "approved_title": course.title,
+            "approved_hours": course.ce_hours,
+            "delivery_type": Accreditation.Delivery.HOME_STUDY,
+            "valid_from": date(2026, 1, 1),
+        },
+    )
+    return accreditation

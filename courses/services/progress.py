@@ -4,6 +4,8 @@ from django.utils import timezone
 from academy.models import User
 from courses.models import Enrollment, Lesson, LessonCompletion, Quiz
 from courses.outline import State, build_outline
+from courses.services.issuing import request_certificate
+from courses.tasks import issue_certificate
 
 
 class NotEnrolledError(Exception):
@@ -71,7 +73,11 @@ def _record_completion(*, practitioner: User, lesson: Lesson) -> LessonCompletio
 
 
 def _complete_enrollment_if_done(enrollment: Enrollment) -> None:
-    """Called with the enrollment row locked, inside the transaction that recorded the step."""
+    """Called with the enrollment row locked, inside the transaction that recorded the step.
+    The pending certificate is created in this same transaction, so a rolled-back completion
+    leaves no certificate and sends nothing."""
     if enrollment.completed_at is None and requirements_met(enrollment):
         enrollment.completed_at = timezone.now()
         enrollment.save(update_fields=["completed_at"])
+        certificate = request_certificate(enrollment=enrollment)
+        issue_certificate.delay_on_commit(certificate.pk)  # type: ignore[attr-defined]

@@ -6,7 +6,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from academy.models import User
-from courses.services.demo import load_demo_courses, load_demo_quizzes
+from courses.services.demo import (
+    load_demo_accreditation,
+    load_demo_courses,
+    load_demo_quizzes,
+)
 
 # Known passwords are acceptable only because the command refuses to run unless DEBUG is on.
 DEMO_ACCOUNTS = [
@@ -48,9 +52,11 @@ class Command(BaseCommand):
                 self._ensure_account(dict(account))
             courses = load_demo_courses()
             quizzes = load_demo_quizzes()
+            accreditation = load_demo_accreditation()
         for course in courses:
             self.stdout.write(f"  course: {course.title} ({course.get_status_display()})")
         self.stdout.write(f"  quizzes: {len(quizzes)} (imported from courses/demo_quizzes/*.gift)")
+        self.stdout.write(f"  accreditation: {accreditation}")
         self.stdout.write(self.style.SUCCESS("Demo accounts (log in with e-mail and password):"))
         for account in DEMO_ACCOUNTS:
             role = (

@@ -1,0 +1,452 @@
+"""Certificates: requested on completion, issued once by a worker, revoked or re-issued by people.
+
+The certificate row is the outbox. `issue_certificate` may run any number of times, at once on
+several workers, or again after a crash: a lease on the row decides who renders, the PDF goes to
+a key derived from the code (and is deterministic, so a rerun writes the same bytes), and the
+e-mail is sent under the row lock only while `emailed_at` is empty.
+"""
+
+import functools
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from academy.models import User
+from courses import credentials
+from courses.models import (
+    Accreditation,
+    Certificate,
+    CertificateEvent,
+    Course,
+    Enrollment,
+)
+from courses.pdf import render_certificate
+from courses.snapshot import AccreditationFacts, CertificateSnapshot, format_hours
+
+logger = logging.getLogger(__name__)
+Status = Certificate.Status
+Event = CertificateEvent.Kind
+
+
+class CertificateStateError(Exception):
+    """The certificate is not in a state that allows this action."""
+
+
+# --- keys ------------------------------------------------------------------------------------
+
+
+@functools.cache
+def signing_key() -> Ed25519PrivateKey:
+    if settings.CREDENTIAL_SIGNING_KEY:
+        return credentials.load_private_key(settings.CREDENTIAL_SIGNING_KEY)
+    return credentials.load_or_create_key(Path(settings.CREDENTIAL_SIGNING_KEY_FILE))
+
+
+def public_keys() -> dict[str, object]:
+    public = signing_key().public_key()
+    return {credentials.key_id(public): public}
+
+
+def issuer() -> credentials.Issuer:
+    return credentials.Issuer(
+        id=f"{settings.SITE_URL}{reverse('courses:issuer')}",
+        name=settings.SITE_NAME,
+        url=f"{settings.SITE_URL}/",
+        email=settings.CERTIFICATE_ISSUER_EMAIL,
+    )
+
+
+# --- requesting ------------------------------------------------------------------------------
+
+
+def request_certificate(*, enrollment: Enrollment) -> Certificate:
+    """Create the pending certificate for a completed enrollment, in the caller's transaction
+    (which holds the enrollment row locked); returns the current one if there already is one."""
+    current = Certificate.objects.current().filter(enrollment=enrollment).first()
+    if current is not None:
+        return current
+    certificate = Certificate.objects.create(enrollment=enrollment)
+    CertificateEvent.objects.create(certificate=certificate, kind=Event.REQUESTED)
+    return certificate
+
+
+def blocking_reason(course: Course, day: date) -> str:
+    """Why no certificate may be issued for the course today; empty when it may."""
+    reasons = [
+        reason
+        for accreditation in course.accreditations.active_on(day).select_related("body")
+        if (reason := accreditation.mismatch_with(course))
+    ]
+    if not reasons:
+        return ""
+    return "Not issued because " + "; ".join(reasons) + ". Correct the course or the approval."
+
+
+# --- issuing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Claim:
+    certificate_id: int
+    code: str
+    tries: int
+    snapshot: CertificateSnapshot
+
+
+def issue_certificate(*, certificate_id: int) -> Certificate:
+    """Issue the certificate and e-mail it, once. Safe to call repeatedly, concurrently and after
+    a crash at any point: one PDF, one credential and one e-mail whatever happens."""
+    claim = _claim(certificate_id)
+    if claim is not None:
+        try:
+            pdf = render_certificate(claim.snapshot)
+            pdf_key, pdf_sha256 = _store_pdf(claim.code, pdf)
+            credential = credentials.build_credential(
+                claim.snapshot,
+                issuer=issuer(),
+                credential_id=f"{claim.snapshot.verification_url}credential.json",
+                achievement_id=claim.snapshot.course_url,
+                valid_from=datetime.combine(claim.snapshot.issued_on, time.min, tzinfo=UTC),
+            )
+            key = signing_key()
+            token = credentials.sign_credential(
+                credential, private_key=key, kid=credentials.key_id(key.public_key())
+            )
+            _mark_issued(
+                claim, pdf_key=pdf_key, pdf_sha256=pdf_sha256, credential=credential, jwt=token
+            )
+        except Exception as exc:
+            # If even this fails (the database is away), the lease runs out and the sweep
+            # hands the certificate on.
+            _release(claim, error=f"{type(exc).__name__}: {exc}")
+            raise
+    _email_once(certificate_id)
+    return Certificate.objects.get(pk=certificate_id)
+
+
+@transaction.atomic
+def _claim(certificate_id: int) -> _Claim | None:
+    """Take the certificate for rendering, or None when there is nothing to render now."""
+    certificate = (
+        Certificate.objects.select_for_update()
+        .select_related("enrollment__course", "enrollment__practitioner")
+        .get(pk=certificate_id)
+    )
+    now = timezone.now()
+    leased = certificate.lease_until is not None and certificate.lease_until > now
+    if certificate.status == Status.RENDERING and leased:
+        return None  # another worker holds it
+    if certificate.status not in (Status.PENDING, Status.BLOCKED, Status.RENDERING):
+        return None
+    if certificate.tries >= settings.CERTIFICATE_MAX_TRIES:
+        _fail(certificate, f"Gave up after {certificate.tries} tries. {certificate.last_error}")
+        return None
+    course = certificate.enrollment.course
+    reason = blocking_reason(course, timezone.localdate(now))
+    if reason:
+        if certificate.status != Status.BLOCKED or certificate.blocked_reason != reason:
+            certificate.status = Status.BLOCKED
+            certificate.blocked_reason = reason
+            certificate.lease_until = None
+            certificate.save(update_fields=["status", "blocked_reason", "lease_until"])
+            CertificateEvent.objects.create(
+                certificate=certificate, kind=Event.BLOCKED, note=reason
+            )
+        return None
+    if certificate.snapshot is None:
+        certificate.snapshot = _freeze(certificate, issued_on=timezone.localdate(now)).to_json()
+    certificate.status = Status.RENDERING
+    certificate.lease_until = now + timedelta(seconds=settings.CERTIFICATE_LEASE_SECONDS)
+    certificate.tries += 1
+    certificate.blocked_reason = ""
+    certificate.save(update_fields=["status", "lease_until", "tries", "blocked_reason", "snapshot"])
+    return _Claim(
+        certificate_id=certificate.pk,
+        code=certificate.code,
+        tries=certificate.tries,
+        snapshot=CertificateSnapshot.from_json(certificate.snapshot),
+    )
+
+
+def _freeze(certificate: Certificate, *, issued_on: date) -> CertificateSnapshot:
+    """Copy everything the certificate prints out of the models, once."""
+    enrollment = certificate.enrollment
+    course = enrollment.course
+    holder: User = enrollment.practitioner
+    accreditation: Accreditation | None = (
+        course.accreditations.active_on(issued_on).select_related("body").first()
+    )
+    facts = None
+    delivery = str(Accreditation.Delivery.HOME_STUDY.label)
+    if accreditation is not None:
+        delivery = accreditation.get_delivery_type_display()
+        facts = AccreditationFacts(
+            body_name=accreditation.body.name,
+            body_abbreviation=accreditation.body.abbreviation,
+            provider_name=accreditation.provider_name,
+            provider_number=accreditation.provider_number,
+            provider_contact=accreditation.provider_contact,
+            approved_title=accreditation.approved_title,
+            approved_hours=accreditation.approved_hours,
+        )
+    instructors = tuple(
+        role.instructor.full_name
+        for role in course.instructor_roles.select_related("instructor").order_by("position", "id")
+        if role.instructor.full_name
+    )
+    salt = secrets.token_hex(16)
+    completed_at = enrollment.completed_at or timezone.now()
+    return CertificateSnapshot(
+        code=certificate.code,
+        verification_url=certificate.verification_url,
+        platform_name=settings.SITE_NAME,
+        platform_url=f"{settings.SITE_URL}/",
+        holder_name=holder.full_name or holder.email,
+        course_title=facts.approved_title if facts else course.title,
+        course_url=f"{settings.SITE_URL}{course.get_absolute_url()}",
+        course_summary=course.summary,
+        ce_hours=course.ce_hours,
+        delivery_type=str(delivery),
+        completed_on=timezone.localdate(completed_at),
+        issued_on=issued_on,
+        instructor_names=instructors,
+        administrator_name=settings.CERTIFICATE_ADMINISTRATOR,
+        accreditation=facts,
+        recipient_hash=credentials.recipient_identity_hash(holder.email, salt),
+        recipient_salt=salt,
+    )
+
+
+def pdf_key_for(code: str) -> str:
+    return f"certificates/{code}.pdf"
+
+
+def _store_pdf(code: str, pdf: bytes) -> tuple[str, str]:
+    """Write the PDF to its one key. A rerun renders the same bytes, so an existing file with the
+    same digest is kept; storage never gets a second file for a certificate."""
+    key = pdf_key_for(code)
+    digest = hashlib.sha256(pdf).hexdigest()
+    if default_storage.exists(key):
+        with default_storage.open(key, "rb") as existing:
+            if hashlib.sha256(existing.read()).hexdigest() == digest:
+                return key, digest
+        default_storage.delete(key)
+    saved = default_storage.save(key, ContentFile(pdf))
+    if saved != key:  # another worker wrote it between our check and our save
+        default_storage.delete(saved)
+    return key, digest
+
+
+@transaction.atomic
+def _mark_issued(
+    claim: _Claim, *, pdf_key: str, pdf_sha256: str, credential: dict[str, object], jwt: str
+) -> None:
+    certificate = Certificate.objects.select_for_update().get(pk=claim.certificate_id)
+    if certificate.status != Status.RENDERING or certificate.tries != claim.tries:
+        return  # our lease ran out and another claim took over; it writes the same result
+    certificate.status = Status.ISSUED
+    certificate.issued_at = timezone.now()
+    certificate.lease_until = None
+    certificate.pdf_key = pdf_key
+    certificate.pdf_sha256 = pdf_sha256
+    certificate.credential = credential
+    certificate.credential_jwt = jwt
+    certificate.last_error = ""
+    certificate.save()
+    CertificateEvent.objects.create(certificate=certificate, kind=Event.ISSUED)
+
+
+@transaction.atomic
+def _release(claim: _Claim, *, error: str) -> None:
+    """Hand a claim back after an error, so a retry or the sweep can take it at once."""
+    certificate = Certificate.objects.select_for_update().get(pk=claim.certificate_id)
+    if certificate.status == Status.RENDERING and certificate.tries == claim.tries:
+        certificate.status = Status.PENDING
+        certificate.lease_until = None
+        certificate.last_error = error[:2000]
+        certificate.save(update_fields=["status", "lease_until", "last_error"])
+
+
+@transaction.atomic
+def _email_once(certificate_id: int) -> None:
+    certificate = (
+        Certificate.objects.select_for_update()
+        .select_related("enrollment__practitioner")
+        .get(pk=certificate_id)
+    )
+    if certificate.status != Status.ISSUED or certificate.emailed_at is not None:
+        return
+    snapshot = CertificateSnapshot.from_json(certificate.snapshot or {})
+    _send(
+        "issued",
+        certificate,
+        subject=f"Your certificate: {snapshot.course_title}",
+        context={"snapshot": snapshot, "hours": format_hours(snapshot.ce_hours)},
+    )
+    certificate.emailed_at = timezone.now()
+    certificate.save(update_fields=["emailed_at"])
+    CertificateEvent.objects.create(certificate=certificate, kind=Event.EMAILED)
+
+
+def _send(template: str, certificate: Certificate, *, subject: str, context: dict) -> None:
+    """One message, HTML and text, to the certificate's holder."""
+    site = settings.SITE_URL
+    context = {
+        **context,
+        "certificate": certificate,
+        "site_name": settings.SITE_NAME,
+        "holder": certificate.enrollment.practitioner,
+        "verify_url": certificate.verification_url,
+        "pdf_url": f"{site}{reverse('courses:certificate_pdf', args=[certificate.code])}",
+        "credential_url": f"{site}{reverse('courses:certificate_json', args=[certificate.code])}",
+        "certificates_url": f"{site}{reverse('courses:certificates')}",
+    }
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/certificate_{template}.txt", context),
+        to=[certificate.enrollment.practitioner.email],
+    )
+    message.attach_alternative(
+        render_to_string(f"emails/certificate_{template}.html", context), "text/html"
+    )
+    message.send()
+
+
+def _fail(certificate: Certificate, error: str) -> None:
+    certificate.status = Status.FAILED
+    certificate.lease_until = None
+    certificate.last_error = error[:2000]
+    certificate.save(update_fields=["status", "lease_until", "last_error"])
+    CertificateEvent.objects.create(certificate=certificate, kind=Event.FAILED, note=error[:2000])
+    logger.error("certificate %s failed: %s", certificate.code, error)
+
+
+@transaction.atomic
+def mark_failed(*, certificate_id: int, error: str) -> None:
+    """Record that issuing gave up (retries used up, or an error no retry can fix)."""
+    certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+    if certificate.status in (Status.PENDING, Status.RENDERING):
+        _fail(certificate, error)
+
+
+# --- the sweep -------------------------------------------------------------------------------
+
+
+def certificates_to_resend(*, now: datetime | None = None) -> list[int]:
+    """Ids of certificates whose message was probably lost: pending for a while, rendering with
+    an expired lease, or blocked (re-checked, since the course or approval may have been fixed)."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.CERTIFICATE_RESEND_AFTER_SECONDS)
+    pending = Certificate.objects.filter(status=Status.PENDING, created_at__lt=stale)
+    expired = Certificate.objects.filter(status=Status.RENDERING, lease_until__lt=now)
+    blocked = Certificate.objects.filter(status=Status.BLOCKED)
+    return list((pending | expired | blocked).values_list("pk", flat=True)[:1000])
+
+
+@transaction.atomic
+def request_missing_certificates() -> list[int]:
+    """Completed enrollments that never got a certificate row (one was revoked or superseded
+    counts as having had one). Returns the new certificates' ids."""
+    missing = (
+        Enrollment.objects.completed()
+        .filter(~Exists(Certificate.objects.filter(enrollment=OuterRef("pk"))))
+        .select_for_update(skip_locked=True)[:1000]
+    )
+    return [request_certificate(enrollment=enrollment).pk for enrollment in missing]
+
+
+# --- people's actions ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def retry_certificate(*, certificate: Certificate, by: User) -> Certificate:
+    """Put a failed certificate back in the queue with a fresh count of tries."""
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.status != Status.FAILED:
+        raise CertificateStateError("Only a failed certificate can be retried.")
+    certificate.status = Status.PENDING
+    certificate.tries = 0
+    certificate.save(update_fields=["status", "tries"])
+    CertificateEvent.objects.create(certificate=certificate, kind=Event.RETRIED, actor=by)
+    from courses.tasks import issue_certificate as task
+
+    task.delay_on_commit(certificate.pk)  # type: ignore[attr-defined]
+    return certificate
+
+
+def _require_reason(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if len(reason) < 5:
+        raise ValidationError("Give a reason (it is shown on the verification page).")
+    return reason
+
+
+@transaction.atomic
+def revoke_certificate(*, certificate: Certificate, by: User, reason: str) -> Certificate:
+    """Withdraw an issued certificate: verification shows it revoked, with the date and reason,
+    and the holder is told by e-mail."""
+    reason = _require_reason(reason)
+    certificate = (
+        Certificate.objects.select_for_update()
+        .select_related("enrollment__practitioner")
+        .get(pk=certificate.pk)
+    )
+    if certificate.status != Status.ISSUED:
+        raise CertificateStateError("Only an issued certificate can be revoked.")
+    certificate.status = Status.REVOKED
+    certificate.revoked_at = timezone.now()
+    certificate.revocation_reason = reason
+    certificate.save(update_fields=["status", "revoked_at", "revocation_reason"])
+    CertificateEvent.objects.create(
+        certificate=certificate, kind=Event.REVOKED, actor=by, note=reason
+    )
+    snapshot = CertificateSnapshot.from_json(certificate.snapshot or {})
+
+    def tell_the_holder() -> None:
+        _send(
+            "revoked",
+            certificate,
+            subject=f"Your certificate for {snapshot.course_title} has been revoked",
+            context={"snapshot": snapshot, "reason": reason},
+        )
+
+    transaction.on_commit(tell_the_holder, robust=True)
+    return certificate
+
+
+@transaction.atomic
+def reissue_certificate(*, certificate: Certificate, by: User, reason: str) -> Certificate:
+    """Replace an issued certificate (e.g. to correct the holder's name): a new code and a fresh
+    snapshot; the old code verifies as superseded, pointing to the new one."""
+    reason = _require_reason(reason)
+    old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if old.status != Status.ISSUED:
+        raise CertificateStateError("Only an issued certificate can be re-issued.")
+    old.status = Status.SUPERSEDED
+    old.save(update_fields=["status"])
+    new = Certificate.objects.create(enrollment_id=old.enrollment_id)
+    old.superseded_by = new
+    old.save(update_fields=["superseded_by"])
+    CertificateEvent.objects.create(certificate=old, kind=Event.REISSUED, actor=by, note=reason)
+    CertificateEvent.objects.create(
+        certificate=new, kind=Event.REQUESTED, actor=by, note=f"Re-issue of {old.code}: {reason}"
+    )
+    from courses.tasks import issue_certificate as task
+
+    task.delay_on_commit(new.pk)  # type: ignore[attr-defined]
+    return new

@@ -1,0 +1,39 @@
+"""Celery tasks: each loads by id and calls one service."""
+
+import logging
+
+from celery import shared_task
+from celery.app.task import Task
+from django.db import DatabaseError
+
+from courses.services import issuing
+
+logger = logging.getLogger(__name__)
+
+# Errors a later try can get past: the database or the mail server away for a moment, a storage
+# hiccup. Anything else is a fault no retry fixes, so the certificate is marked failed at once.
+TRANSIENT = (DatabaseError, OSError, TimeoutError)
+MAX_RETRIES = 4
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+def issue_certificate(self: Task, certificate_id: int) -> None:
+    try:
+        issuing.issue_certificate(certificate_id=certificate_id)
+    except TRANSIENT as exc:
+        if self.request.retries >= MAX_RETRIES:
+            issuing.mark_failed(certificate_id=certificate_id, error=f"{type(exc).__name__}: {exc}")
+            return
+        raise self.retry(exc=exc, countdown=min(5 * 2**self.request.retries, 300)) from exc
+    except Exception as exc:
+        logger.exception("issuing certificate %s failed", certificate_id)
+        issuing.mark_failed(certificate_id=certificate_id, error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(acks_late=True, expires=55)
+def sweep_certificates() -> int:
+    """Every minute (beat): re-send what was lost, request what was never requested."""
+    ids = issuing.certificates_to_resend() + issuing.request_missing_certificates()
+    for certificate_id in ids:
+        issue_certificate.delay(certificate_id)
+    return len(ids)
