@@ -69,6 +69,9 @@ def main() -> None:
     redis.Redis.from_url(redis_url).flushdb()
     call_command("migrate", verbosity=0)
 
+    # --- render --------------------------------------------------------------------------------
+    from reportlab.pdfgen.canvas import Canvas
+
     from academy.models import User
     from academy.tasks import ping
     from courses.models import Certificate, Enrollment
@@ -78,9 +81,6 @@ def main() -> None:
     from courses.services.progress import complete_lesson
     from courses.tasks import issue_certificate
     from tests.factories import course_with_lessons
-
-    # --- render --------------------------------------------------------------------------------
-    from reportlab.pdfgen.canvas import Canvas
 
     def floor_page() -> bytes:
         buffer = io.BytesIO()
@@ -95,9 +95,11 @@ def main() -> None:
     enroll(practitioner=person, course=course)
     Enrollment.objects.update(completed_at=timezone.now())
     sample = Certificate.objects.create(enrollment=Enrollment.objects.get())
-    snapshot = issuing._freeze(sample, issued_on=timezone.localdate())
+    snapshot = issuing._freeze(sample, issued_on=timezone.localdate(), accreditation=None)
     render_certificate(snapshot)  # fonts registered once per process
-    render_ms = [t * 1000 for t in timeit.repeat(lambda: render_certificate(snapshot), number=1, repeat=200)]
+    render_ms = [
+        t * 1000 for t in timeit.repeat(lambda: render_certificate(snapshot), number=1, repeat=200)
+    ]
     floor_ms = [t * 1000 for t in timeit.repeat(floor_page, number=1, repeat=200)]
     sample.delete()
     Enrollment.objects.all().delete()
@@ -105,11 +107,25 @@ def main() -> None:
     # --- throughput with 1 and 2 workers -------------------------------------------------------
     def start_workers(concurrency: int) -> subprocess.Popen[bytes]:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "academy", "worker", "--pool=prefork",
-             f"--concurrency={concurrency}", "--without-gossip", "--without-mingle",
-             "--loglevel=WARNING", "--hostname", f"bench{concurrency}@localhost"],
-            cwd=ROOT, env={**os.environ, **env},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "academy",
+                "worker",
+                "--pool=prefork",
+                f"--concurrency={concurrency}",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=WARNING",
+                "--hostname",
+                f"bench{concurrency}@localhost",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         from academy.celery import app
 
@@ -121,12 +137,17 @@ def main() -> None:
 
     def backlog(n: int, tag: str) -> list[int]:
         users = User.objects.bulk_create(
-            [User(email=f"{tag}-{i}@example.org", full_name=f"Practitioner {tag} {i}") for i in range(n)]
+            [
+                User(email=f"{tag}-{i}@example.org", full_name=f"Practitioner {tag} {i}")
+                for i in range(n)
+            ]
         )
         enrollments = Enrollment.objects.bulk_create(
             [Enrollment(practitioner=u, course=course, completed_at=timezone.now()) for u in users]
         )
-        certificates = Certificate.objects.bulk_create([Certificate(enrollment=e) for e in enrollments])
+        certificates = Certificate.objects.bulk_create(
+            [Certificate(enrollment=e) for e in enrollments]
+        )
         return [c.pk for c in certificates]
 
     def drain(ids: list[int]) -> float:
@@ -187,15 +208,23 @@ def main() -> None:
     def q(values: list[float], p: float) -> float:
         return values[min(len(values) - 1, int(p * len(values)))]
 
-    print(f"render (median of 200)       {statistics.median(render_ms):7.2f} ms   "
-          f"floor (one-line page) {statistics.median(floor_ms):5.2f} ms   "
-          f"ratio {statistics.median(render_ms) / statistics.median(floor_ms):5.1f}x")
+    print(
+        f"render (median of 200)       {statistics.median(render_ms):7.2f} ms   "
+        f"floor (one-line page) {statistics.median(floor_ms):5.2f} ms   "
+        f"ratio {statistics.median(render_ms) / statistics.median(floor_ms):5.1f}x"
+    )
     for concurrency, (seconds, rate, noop_rate) in throughput.items():
-        print(f"{concurrency} worker process(es): backlog of {args.backlog} drained in {seconds:6.1f} s = "
-              f"{rate:6.1f} certificates/s   (no-op task floor {noop_rate:6.0f}/s, ratio {rate / noop_rate:4.2f})")
+        print(
+            f"{concurrency} worker process(es): backlog of {args.backlog} drained in "
+            f"{seconds:6.1f} s = {rate:6.1f} certificates/s   "
+            f"(no-op task floor {noop_rate:6.0f}/s, ratio {rate / noop_rate:4.2f})"
+        )
     print(f"files stored: {files}, certificates issued: {issued} (expected {2 * args.backlog})")
-    print(f"steady {args.rate:.0f} completions/s for {args.seconds:.0f} s, 2 processes: completion -> issued "
-          f"p50 {q(latencies, 0.5):6.0f} ms, p95 {q(latencies, 0.95):6.0f} ms, max {latencies[-1]:6.0f} ms")
+    print(
+        f"steady {args.rate:.0f} completions/s for {args.seconds:.0f} s, 2 processes: "
+        f"completion -> issued p50 {q(latencies, 0.5):6.0f} ms, "
+        f"p95 {q(latencies, 0.95):6.0f} ms, max {latencies[-1]:6.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -85,11 +85,16 @@ def request_certificate(*, enrollment: Enrollment) -> Certificate:
     return certificate
 
 
-def blocking_reason(course: Course, day: date) -> str:
-    """Why no certificate may be issued for the course today; empty when it may."""
+def active_accreditations(course: Course, day: date) -> list[Accreditation]:
+    """The approvals in force on the day, the most recent first."""
+    return list(course.accreditations.active_on(day).select_related("body"))
+
+
+def blocking_reason(course: Course, accreditations: list[Accreditation]) -> str:
+    """Why no certificate may be issued for the course under these approvals; empty when it may."""
     reasons = [
         reason
-        for accreditation in course.accreditations.active_on(day).select_related("body")
+        for accreditation in accreditations
         if (reason := accreditation.mismatch_with(course))
     ]
     if not reasons:
@@ -157,7 +162,9 @@ def _claim(certificate_id: int) -> _Claim | None:
         _fail(certificate, f"Gave up after {certificate.tries} tries. {certificate.last_error}")
         return None
     course = certificate.enrollment.course
-    reason = blocking_reason(course, timezone.localdate(now))
+    today = timezone.localdate(now)
+    accreditations = active_accreditations(course, today)
+    reason = blocking_reason(course, accreditations)
     if reason:
         if certificate.status != Status.BLOCKED or certificate.blocked_reason != reason:
             certificate.status = Status.BLOCKED
@@ -169,7 +176,9 @@ def _claim(certificate_id: int) -> _Claim | None:
             )
         return None
     if certificate.snapshot is None:
-        certificate.snapshot = _freeze(certificate, issued_on=timezone.localdate(now)).to_json()
+        certificate.snapshot = _freeze(
+            certificate, issued_on=today, accreditation=next(iter(accreditations), None)
+        ).to_json()
     certificate.status = Status.RENDERING
     certificate.lease_until = now + timedelta(seconds=settings.CERTIFICATE_LEASE_SECONDS)
     certificate.tries += 1
@@ -183,14 +192,13 @@ def _claim(certificate_id: int) -> _Claim | None:
     )
 
 
-def _freeze(certificate: Certificate, *, issued_on: date) -> CertificateSnapshot:
+def _freeze(
+    certificate: Certificate, *, issued_on: date, accreditation: Accreditation | None
+) -> CertificateSnapshot:
     """Copy everything the certificate prints out of the models, once."""
     enrollment = certificate.enrollment
     course = enrollment.course
     holder: User = enrollment.practitioner
-    accreditation: Accreditation | None = (
-        course.accreditations.active_on(issued_on).select_related("body").first()
-    )
     facts = None
     delivery = str(Accreditation.Delivery.HOME_STUDY.label)
     if accreditation is not None:
@@ -267,7 +275,18 @@ def _mark_issued(
     certificate.credential = credential
     certificate.credential_jwt = jwt
     certificate.last_error = ""
-    certificate.save()
+    certificate.save(
+        update_fields=[
+            "status",
+            "issued_at",
+            "lease_until",
+            "pdf_key",
+            "pdf_sha256",
+            "credential",
+            "credential_jwt",
+            "last_error",
+        ]
+    )
     CertificateEvent.objects.create(certificate=certificate, kind=Event.ISSUED)
 
 
