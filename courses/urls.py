@@ -1,5 +1,6 @@
 from django.urls import path
 
+from courses import urls_insight, urls_quiz_editor, urls_structure
 from courses.views import authoring, certificates, learner, quizzes
 
 app_name = "courses"
@@ -41,3 +42,6 @@ urlpatterns = [
         name="quiz_export",
     ),
 ]
+
+# Instructors' pages, one module per concern.
+urlpatterns += urls_structure.urlpatterns + urls_quiz_editor.urlpatterns + urls_insight.urlpatterns

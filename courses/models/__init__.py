@@ -10,11 +10,12 @@ from courses.models.catalog import (
     Topic,
 )
 from courses.models.certificates import Certificate, CertificateEvent
-from courses.models.progress import Enrollment, LessonCompletion
+from courses.models.progress import Enrollment, LessonCompletion, SignOff
 from courses.models.quizzes import (
     Attempt,
     Choice,
     Question,
+    QuestionStatistic,
     QuestionVersion,
     Quiz,
     Response,
@@ -35,9 +36,11 @@ __all__ = [
     "LessonCompletion",
     "Module",
     "Question",
+    "QuestionStatistic",
     "QuestionVersion",
     "Quiz",
     "Response",
     "ReviewWhen",
+    "SignOff",
     "Topic",
 ]

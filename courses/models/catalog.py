@@ -170,7 +170,17 @@ class Module(models.Model):
         return self.title
 
 
+class LessonQuerySet(models.QuerySet["Lesson"]):
+    def published(self) -> "LessonQuerySet":
+        return self.filter(published=True)
+
+
 class Lesson(models.Model):
+    class Kind(models.TextChoices):
+        READING = "reading", _("Reading")
+        QUIZ = "quiz", _("Quiz")
+        PRACTICAL = "practical", _("Practical assessment (signed off by an instructor)")
+
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     # Copied from the module on save: lesson slugs are unique within a course, and progress
     # queries filter lessons by course without a join.
@@ -198,6 +208,12 @@ class Lesson(models.Model):
     safety_notice = models.TextField(
         blank=True, help_text=_("Shown above the lesson, e.g. when to stop and see a doctor.")
     )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.READING)
+    # A lesson someone has completed cannot be deleted (their record points at it); it is
+    # unpublished instead: hidden from learners and no longer part of the completion rule.
+    published = models.BooleanField(default=True)
+
+    objects: ClassVar[LessonQuerySet] = LessonQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["module__position", "module_id", "position", "id"]

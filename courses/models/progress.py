@@ -56,3 +56,40 @@ class LessonCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lesson} done by {self.enrollment.practitioner}"
+
+
+class SignOff(models.Model):
+    """A practical assessment: requested by the practitioner, signed off by an instructor of the
+    course. Signing off is what completes the practical lesson."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="sign_offs")
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="sign_offs")
+    requested_at = models.DateTimeField(null=True, blank=True)
+    request_note = models.TextField(blank=True)
+    assessed_on = models.DateField(null=True, blank=True)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "lesson"], name="unique_sign_off_per_enrollment"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["lesson", "requested_at"],
+                condition=models.Q(signed_off_at__isnull=True),
+                name="sign_off_waiting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sign-off of {self.lesson} for {self.enrollment.practitioner}"
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.signed_off_at is not None

@@ -204,3 +204,23 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"Response to {self.version} in {self.attempt}"
+
+
+class QuestionStatistic(models.Model):
+    """Item statistics of one question version, computed by a task after submissions so the
+    statistics page reads stored numbers (as Moodle's quiz statistics report, but fast)."""
+
+    version = models.OneToOneField(
+        QuestionVersion, on_delete=models.CASCADE, related_name="statistic"
+    )
+    responses = models.PositiveIntegerField(default=0)
+    # Mean fraction of the points scored (0-1): high is easy.
+    facility = models.FloatField(null=True, blank=True)
+    # Correlation of the item's score with the rest of the test (-1..1).
+    discrimination = models.FloatField(null=True, blank=True)
+    # {choice id: how many responses picked it}
+    choice_counts = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Statistics of {self.version}"

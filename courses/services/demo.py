@@ -97,6 +97,9 @@ def load_demo_quizzes() -> list[Quiz]:
                 "review_answers": ReviewWhen.AFTER_LAST,
             },
         )
+        if lesson.kind != Lesson.Kind.QUIZ:
+            lesson.kind = Lesson.Kind.QUIZ
+            lesson.save(update_fields=["kind"])
         if not quiz.questions.exists():
             import_gift(quiz=quiz, text=path.read_text(encoding="utf-8"))
         quizzes.append(quiz)

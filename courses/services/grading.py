@@ -80,7 +80,7 @@ def start_attempt(*, practitioner: User, quiz: Quiz) -> Attempt:
         _grade(open_attempt)
     if lesson.course.order_required:
         outline = build_outline(
-            lessons=list(lesson.course.lessons.select_related("module")),
+            lessons=list(lesson.course.lessons.published().select_related("module")),
             completed_ids=enrollment.completions.values_list("lesson_id", flat=True),
             order_required=True,
         )

@@ -24,7 +24,8 @@ def requirements_met(enrollment: Enrollment) -> bool:
     """The course completion rule, in one place: every required lesson is complete (a lesson with
     a quiz is complete only once its quiz is passed)."""
     return not (
-        Lesson.objects.filter(course_id=enrollment.course_id, required=True)
+        Lesson.objects.published()
+        .filter(course_id=enrollment.course_id, required=True)
         .exclude(completions__enrollment=enrollment)
         .exists()
     )
@@ -59,7 +60,9 @@ def _record_completion(*, practitioner: User, lesson: Lesson) -> LessonCompletio
     if lesson.course.order_required:
         outline = build_outline(
             lessons=list(
-                Lesson.objects.filter(course_id=lesson.course_id).select_related("module")
+                Lesson.objects.published()
+                .filter(course_id=lesson.course_id)
+                .select_related("module")
             ),
             completed_ids=enrollment.completions.values_list("lesson_id", flat=True),
             order_required=True,

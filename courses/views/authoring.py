@@ -33,6 +33,9 @@ def import_quiz(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
         preview = preview_gift(text)
         if request.POST.get("action") == "import" and preview.ok:
             target, _created = Quiz.objects.get_or_create(lesson=lesson_obj)
+            if lesson_obj.kind != Lesson.Kind.QUIZ:
+                lesson_obj.kind = Lesson.Kind.QUIZ
+                lesson_obj.save(update_fields=["kind"])
             try:
                 added = import_gift(quiz=target, text=text)
             except ValidationError as exc:  # the quiz changed between preview and import

@@ -86,7 +86,7 @@ def certificate_json(request: HttpRequest, code: str) -> JsonResponse:
 
 class PdfCheckForm(forms.Form):
     file = forms.FileField(
-        label=_("Check a PDF copy"),
+        label=_("PDF file"),
         help_text=_("The file is compared with the one issued, by its SHA-256 digest. Max 5 MB."),
     )
 
@@ -250,7 +250,7 @@ def register(request: HttpRequest, course: str) -> HttpResponse:
     context = {
         "course": course_obj,
         "certificates": certificates,
-        "counts": counts,
+        "counts": [(Certificate.Status(s).label, n) for s, n in sorted(counts.items())],
         "statuses": Certificate.Status,
     }
     return render(request, "courses/certificates/register.html", context)

@@ -90,9 +90,13 @@ def _render_cards(courses: list[Course]) -> dict[int, str]:
 def _enrollments_with_progress(user: User) -> QuerySet[Enrollment]:
     return Enrollment.objects.of(user).annotate(
         required_done=count_of(
-            LessonCompletion.objects.filter(enrollment=OuterRef("pk"), lesson__required=True)
+            LessonCompletion.objects.filter(
+                enrollment=OuterRef("pk"), lesson__required=True, lesson__published=True
+            )
         ),
-        required_total=count_of(Lesson.objects.filter(course=OuterRef("course"), required=True)),
+        required_total=count_of(
+            Lesson.objects.published().filter(course=OuterRef("course"), required=True)
+        ),
     )
 
 
@@ -107,7 +111,7 @@ def _course_outline(
     course: Course, enrollment: Enrollment | None, current: Lesson | None = None
 ) -> Outline:
     """The course's lessons and the practitioner's progress through them, in one query."""
-    lessons = Lesson.objects.filter(course=course).select_related("module")
+    lessons = Lesson.objects.published().filter(course=course).select_related("module")
     if enrollment is not None:
         lessons = lessons.annotate(
             done=Exists(
@@ -228,7 +232,9 @@ def lesson_detail(request: HtmxHttpRequest, course: str, lesson: str) -> HttpRes
     user = request.user
     assert isinstance(user, User)
     lesson_obj = get_object_or_404(
-        Lesson.objects.select_related("module", "course", "quiz"), course__slug=course, slug=lesson
+        Lesson.objects.published().select_related("module", "course", "quiz"),
+        course__slug=course,
+        slug=lesson,
     )
     course_obj = lesson_obj.course
     teaches = (
@@ -318,9 +324,11 @@ def learning(request: HttpRequest) -> HttpResponse:
     )
     in_progress = [e for e in enrollments if not e.completed_at]
     lessons_by_course: dict[int, list[Lesson]] = {}
-    for lesson in Lesson.objects.filter(
-        course__in=[e.course_id for e in in_progress]
-    ).select_related("module"):
+    for lesson in (
+        Lesson.objects.published()
+        .filter(course__in=[e.course_id for e in in_progress])
+        .select_related("module")
+    ):
         lessons_by_course.setdefault(lesson.course_id, []).append(lesson)
     done_by_enrollment: dict[int, set[int]] = {}
     for enrollment_id, lesson_id in LessonCompletion.objects.filter(

@@ -106,7 +106,7 @@ def start(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     lesson_obj = get_object_or_404(
-        Lesson.objects.select_related("course", "quiz"),
+        Lesson.objects.published().select_related("course", "quiz"),
         course__slug=course,
         slug=lesson,
         course__status="published",

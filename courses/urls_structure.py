@@ -1,0 +1,5 @@
+"""URL patterns for structure pages, under the "courses" namespace (included by courses/urls.py)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
