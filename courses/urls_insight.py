@@ -1,4 +1,4 @@
-"""URL patterns for insight pages, under the "courses" namespace (included by courses/urls.py)."""
+"""URL patterns for course insight and exports (included by courses/urls.py)."""
 
 from django.urls import URLPattern
 

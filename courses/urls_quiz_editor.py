@@ -1,4 +1,4 @@
-"""URL patterns for quiz_editor pages, under the "courses" namespace (included by courses/urls.py)."""
+"""URL patterns for the quiz editor (included by courses/urls.py)."""
 
 from django.urls import URLPattern
 

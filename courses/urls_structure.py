@@ -1,4 +1,4 @@
-"""URL patterns for structure pages, under the "courses" namespace (included by courses/urls.py)."""
+"""URL patterns for course structure authoring (included by courses/urls.py)."""
 
 from django.urls import URLPattern
 
