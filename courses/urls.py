@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses import urls_insight, urls_quiz_editor, urls_structure
+from courses import urls_insight, urls_quiz_editor, urls_statistics, urls_structure
 from courses.views import authoring, certificates, learner, quizzes
 
 app_name = "courses"
@@ -44,4 +44,9 @@ urlpatterns = [
 ]
 
 # Instructors' pages, one module per concern.
-urlpatterns += urls_structure.urlpatterns + urls_quiz_editor.urlpatterns + urls_insight.urlpatterns
+urlpatterns += (
+    urls_structure.urlpatterns
+    + urls_quiz_editor.urlpatterns
+    + urls_insight.urlpatterns
+    + urls_statistics.urlpatterns
+)
