@@ -1,7 +1,7 @@
 from django.urls import path
 
 from courses import urls_insight, urls_quiz_editor, urls_statistics, urls_structure
-from courses.views import authoring, certificates, learner, quizzes
+from courses.views import authoring, certificates, learner, quizzes, signoffs
 
 app_name = "courses"
 
@@ -13,7 +13,28 @@ urlpatterns = [
     path("attempts/<int:attempt>/", quizzes.attempt_page, name="attempt"),
     path("attempts/<int:attempt>/save/", quizzes.save, name="attempt_save"),
     path("attempts/<int:attempt>/submit/", quizzes.submit, name="attempt_submit"),
+    path(
+        "courses/<slug:course>/<slug:lesson>/sign-off/",
+        signoffs.request_sign_off,
+        name="sign_off_request",
+    ),
     path("learning/", learner.learning, name="learning"),
+    path("teach/sign-offs/", signoffs.queue, name="sign_off_queue"),
+    path(
+        "teach/courses/<slug:course>/sign-offs/",
+        signoffs.course_sign_offs,
+        name="course_sign_offs",
+    ),
+    path(
+        "teach/sign-offs/<int:enrollment>/<int:lesson>/",
+        signoffs.give,
+        name="sign_off_give",
+    ),
+    path(
+        "teach/sign-offs/<int:sign_off>/send-back/",
+        signoffs.send_back,
+        name="sign_off_send_back",
+    ),
     path("certificates/", certificates.my_certificates, name="certificates"),
     path("certificates/<str:code>.pdf", certificates.certificate_pdf, name="certificate_pdf"),
     path("certificates/<str:code>.json", certificates.certificate_json, name="certificate_json"),

@@ -20,9 +20,14 @@ class QuizRequiredError(Exception):
     """The lesson has a quiz: passing it is what completes the lesson."""
 
 
+class SignOffRequiredError(Exception):
+    """The lesson is a practical assessment: an instructor's sign-off completes it."""
+
+
 def requirements_met(enrollment: Enrollment) -> bool:
-    """The course completion rule, in one place: every required lesson is complete (a lesson with
-    a quiz is complete only once its quiz is passed)."""
+    """The course completion rule, in one place: every required published lesson is complete (a
+    lesson with a quiz only once its quiz is passed, a practical one only once an instructor has
+    signed it off)."""
     return not (
         Lesson.objects.published()
         .filter(course_id=enrollment.course_id, required=True)
@@ -35,6 +40,8 @@ def complete_lesson(*, practitioner: User, lesson: Lesson) -> LessonCompletion:
     """Record that a practitioner finished a lesson without a quiz; completes the course when that
     was the last step. Safe to call repeatedly and concurrently: the enrollment row is locked, so
     two last lessons finished at once still complete the course exactly once."""
+    if lesson.kind == Lesson.Kind.PRACTICAL:
+        raise SignOffRequiredError
     if Quiz.objects.filter(lesson=lesson).exists():
         raise QuizRequiredError
     return _record_completion(practitioner=practitioner, lesson=lesson)
@@ -42,6 +49,11 @@ def complete_lesson(*, practitioner: User, lesson: Lesson) -> LessonCompletion:
 
 def record_quiz_pass(*, practitioner: User, lesson: Lesson) -> LessonCompletion:
     """Called by grading, in the transaction that graded a passing attempt."""
+    return _record_completion(practitioner=practitioner, lesson=lesson)
+
+
+def record_sign_off(*, practitioner: User, lesson: Lesson) -> LessonCompletion:
+    """Called by the sign-off service, in the transaction that recorded the sign-off."""
     return _record_completion(practitioner=practitioner, lesson=lesson)
 
 

@@ -25,6 +25,7 @@ from courses.models import (
     Enrollment,
     Lesson,
     LessonCompletion,
+    SignOff,
 )
 from courses.models.catalog import count_of
 from courses.outline import Outline, State, build_outline
@@ -33,6 +34,7 @@ from courses.services.progress import (
     LessonLockedError,
     NotEnrolledError,
     QuizRequiredError,
+    SignOffRequiredError,
     complete_lesson,
 )
 
@@ -275,6 +277,12 @@ def lesson_detail(request: HtmxHttpRequest, course: str, lesson: str) -> HttpRes
             "open_attempt": next((a for a in attempts if a.is_open), None),
             "attempts_left": allowed is None or len(attempts) < allowed,
         }
+    if lesson_obj.kind == Lesson.Kind.PRACTICAL and enrollment is not None:
+        context["sign_off"] = (
+            SignOff.objects.filter(enrollment=enrollment, lesson=lesson_obj)
+            .select_related("signed_off_by")
+            .first()
+        )
     status = 403 if entry.state is State.LOCKED and not previewing else 200
     return render(request, "courses/lesson.html", context, status=status)
 
@@ -286,6 +294,9 @@ def _complete(request: HtmxHttpRequest, user: User, lesson: Lesson) -> HttpRespo
         raise Http404 from exc
     except QuizRequiredError:
         messages.error(request, _("Pass the lesson's quiz to complete it."))
+        return redirect(lesson)
+    except SignOffRequiredError:
+        messages.error(request, _("An instructor's sign-off completes this practical lesson."))
         return redirect(lesson)
     except LessonLockedError as exc:
         if request.htmx:
