@@ -8,7 +8,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings")
 
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
+from celery.signals import task_postrun, task_prerun
 from django.db import transaction
+
+from academy.logs import request_id
 
 
 class Task(DjangoTask):
@@ -28,3 +31,13 @@ class Task(DjangoTask):
 app = Celery("academy", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+def _log_with_the_task_id(task_id: str, **kwargs: Any) -> None:
+    request_id.set(task_id)
+
+
+@task_postrun.connect
+def _forget_the_task_id(**kwargs: Any) -> None:
+    request_id.set("-")

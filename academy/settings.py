@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "academy.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -242,6 +243,9 @@ CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY", default="", multiline
 CREDENTIAL_SIGNING_KEY_FILE = env.str(
     "CREDENTIAL_SIGNING_KEY_FILE", default=str(VAR_DIR / "credential-signing-key.pem")
 )
+# Public keys of retired signing keys (a bundle of PEM blocks), kept in the published key set
+# after a rotation so every credential they signed still verifies.
+CREDENTIAL_RETIRED_PUBLIC_KEYS_FILE = env.str("CREDENTIAL_RETIRED_PUBLIC_KEYS_FILE", default="")
 # Printed under the administrator's signature line.
 CERTIFICATE_ADMINISTRATOR = env.str("CERTIFICATE_ADMINISTRATOR", default="")
 CERTIFICATE_ISSUER_EMAIL = env.str("CERTIFICATE_ISSUER_EMAIL", default="")
@@ -315,10 +319,27 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
+# LOG_FORMAT=json writes one JSON object a line (for a log collector); text is for people.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "academy.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "academy.logs.JsonFormatter"},
+        "text": {
+            "()": "academy.logs.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": env.str("LOG_FORMAT", default="text"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+# Workers log through the configuration above instead of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

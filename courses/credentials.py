@@ -400,6 +400,26 @@ def load_private_key(pem: str) -> Ed25519PrivateKey:
     return key
 
 
+def load_public_keys(pem_bundle: str) -> list[Ed25519PublicKey]:
+    """Every Ed25519 public key in a bundle of PEM blocks (retired signing keys, kept published
+    so credentials they signed still verify)."""
+    keys = []
+    for block in re.findall(
+        r"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----", pem_bundle, flags=re.DOTALL
+    ):
+        key = serialization.load_pem_public_key(block.encode("ascii"))
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError("a PEM block in the bundle is not an Ed25519 public key")
+        keys.append(key)
+    return keys
+
+
+def public_key_pem(public_key: Ed25519PublicKey) -> str:
+    return public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode("ascii")
+
+
 def generate_private_key_pem() -> str:
     """A new Ed25519 private key as unencrypted PKCS#8 PEM."""
     return (

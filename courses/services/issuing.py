@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from academy.logs import about_certificate
 from academy.models import User
 from courses import credentials
 from courses.models import (
@@ -57,9 +58,13 @@ def signing_key() -> Ed25519PrivateKey:
     return credentials.load_or_create_key(Path(settings.CREDENTIAL_SIGNING_KEY_FILE))
 
 
-def public_keys() -> dict[str, object]:
-    public = signing_key().public_key()
-    return {credentials.key_id(public): public}
+def public_keys() -> dict[str, Ed25519PublicKey]:
+    """The current key and every retired one: credentials signed before a rotation still verify."""
+    keys = [signing_key().public_key()]
+    retired = Path(settings.CREDENTIAL_RETIRED_PUBLIC_KEYS_FILE)
+    if settings.CREDENTIAL_RETIRED_PUBLIC_KEYS_FILE and retired.is_file():
+        keys += credentials.load_public_keys(retired.read_text(encoding="ascii"))
+    return {credentials.key_id(key): key for key in keys}
 
 
 def issuer() -> credentials.Issuer:
@@ -118,30 +123,36 @@ def issue_certificate(*, certificate_id: int) -> Certificate:
     a crash at any point: one PDF, one credential and one e-mail whatever happens."""
     claim = _claim(certificate_id)
     if claim is not None:
-        try:
-            pdf = render_certificate(claim.snapshot)
-            pdf_key, pdf_sha256 = _store_pdf(claim.code, pdf)
-            credential = credentials.build_credential(
-                claim.snapshot,
-                issuer=issuer(),
-                credential_id=f"{claim.snapshot.verification_url}credential.json",
-                achievement_id=claim.snapshot.course_url,
-                valid_from=datetime.combine(claim.snapshot.issued_on, time.min, tzinfo=UTC),
-            )
-            key = signing_key()
-            token = credentials.sign_credential(
-                credential, private_key=key, kid=credentials.key_id(key.public_key())
-            )
-            _mark_issued(
-                claim, pdf_key=pdf_key, pdf_sha256=pdf_sha256, credential=credential, jwt=token
-            )
-        except Exception as exc:
-            # If even this fails (the database is away), the lease runs out and the sweep
-            # hands the certificate on.
-            _release(claim, error=f"{type(exc).__name__}: {exc}")
-            raise
+        with about_certificate(claim.code):
+            _render_sign_and_mark(claim)
     _email_once(certificate_id)
     return Certificate.objects.get(pk=certificate_id)
+
+
+def _render_sign_and_mark(claim: "_Claim") -> None:
+    """Render, store, sign and mark issued; on any error hand the claim back and re-raise."""
+    try:
+        pdf = render_certificate(claim.snapshot)
+        pdf_key, pdf_sha256 = _store_pdf(claim.code, pdf)
+        credential = credentials.build_credential(
+            claim.snapshot,
+            issuer=issuer(),
+            credential_id=settings.SITE_URL + reverse("courses:verify_json", args=[claim.code]),
+            achievement_id=claim.snapshot.course_url,
+            valid_from=datetime.combine(claim.snapshot.issued_on, time.min, tzinfo=UTC),
+        )
+        key = signing_key()
+        token = credentials.sign_credential(
+            credential, private_key=key, kid=credentials.key_id(key.public_key())
+        )
+        _mark_issued(
+            claim, pdf_key=pdf_key, pdf_sha256=pdf_sha256, credential=credential, jwt=token
+        )
+    except Exception as exc:
+        # If even this fails (the database is away), the lease runs out and the sweep
+        # hands the certificate on.
+        _release(claim, error=f"{type(exc).__name__}: {exc}")
+        raise
 
 
 @transaction.atomic
@@ -347,12 +358,13 @@ def _send(template: str, certificate: Certificate, *, subject: str, context: dic
 
 
 def _fail(certificate: Certificate, error: str) -> None:
+    with about_certificate(certificate.code):
+        logger.error("certificate %s failed: %s", certificate.code, error)
     certificate.status = Status.FAILED
     certificate.lease_until = None
     certificate.last_error = error[:2000]
     certificate.save(update_fields=["status", "lease_until", "last_error"])
     CertificateEvent.objects.create(certificate=certificate, kind=Event.FAILED, note=error[:2000])
-    logger.error("certificate %s failed: %s", certificate.code, error)
 
 
 @transaction.atomic
@@ -393,7 +405,7 @@ def request_missing_certificates() -> list[int]:
 
 
 @transaction.atomic
-def retry_certificate(*, certificate: Certificate, by: User) -> Certificate:
+def retry_certificate(*, certificate: Certificate, by: User | None) -> Certificate:
     """Put a failed certificate back in the queue with a fresh count of tries."""
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if certificate.status != Status.FAILED:

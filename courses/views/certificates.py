@@ -202,7 +202,7 @@ def verify_json(request: HttpRequest, code: str) -> JsonResponse:
 @login_not_required
 @require_GET
 def jwks(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse(credentials.jwks(issuing.public_keys()))  # type: ignore[arg-type]
+    response = JsonResponse(credentials.jwks(issuing.public_keys()))
     response["Cache-Control"] = "public, max-age=3600"
     response["Access-Control-Allow-Origin"] = "*"
     return response
