@@ -62,4 +62,5 @@ def test_every_page_people_use_is_valid_html(vnu, tmp_path):
         file.write_bytes(response.content)
         files.append(file)
 
-    assert check(vnu, files) == []
+    errors = check(vnu, files)
+    assert errors == [], "\n".join(errors)

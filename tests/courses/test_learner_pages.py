@@ -213,7 +213,7 @@ def test_mark_complete_with_htmx_returns_the_fragment_and_updated_outline(client
     fragment = response.content.decode()
     assert "<html" not in fragment
     assert "You have completed this lesson" in fragment
-    assert 'hx-swap-oob="true"' in fragment
+    assert 'data-hx-swap-oob="true"' in fragment
     assert "1 of 2 required lessons done" in fragment
     assert LessonCompletion.objects.filter(lesson=first).exists()
 
