@@ -69,6 +69,11 @@ def main() -> None:
         }
         return attempt, right
 
+    def place(attempt: Attempt, version: int, choice: int) -> int:
+        """The page names options by their place in the attempt's frozen order."""
+        item = next(i for i in attempt.layout if int(i["version"]) == version)
+        return [int(c) for c in item["choices"]].index(choice)
+
     client = Client()
     user = UserFactory.create()
     client.force_login(user)
@@ -88,7 +93,7 @@ def main() -> None:
             (
                 lambda a=a, r=r: client.post(
                     reverse("courses:attempt_submit", args=[a.pk]),
-                    {"v": list(r), **{f"q{v}": c for v, c in r.items()}},
+                    {"v": list(r), **{f"q{v}": place(a, v, c) for v, c in r.items()}},
                 )
             )
             for a, r in prepared

@@ -24,7 +24,11 @@ from courses.views.learner import HtmxHttpRequest
 
 @dataclass
 class ShownQuestion:
-    """A question as one attempt shows it: options in the attempt's own order."""
+    """A question as one attempt shows it: options in the attempt's own order.
+
+    The page names options by their place in this attempt's frozen layout, never by database id:
+    ids follow the order an instructor wrote the answers in (the right one is often first), and a
+    matching question's prompt and its right answer are the same row."""
 
     number: int
     version: QuestionVersion
@@ -46,6 +50,34 @@ class ShownQuestion:
     def matches(self) -> dict[int, int]:
         answer = self.response.answer if self.response else None
         return {int(k): int(v) for k, v in answer.items()} if isinstance(answer, dict) else {}
+
+    @property
+    def options(self) -> list[tuple[int, Choice, bool]]:
+        """(place, choice, chosen) in the order shown."""
+        chosen = self.chosen_ids
+        return [(place, c, c.pk in chosen) for place, c in enumerate(self.choices)]
+
+    @property
+    def match_options(self) -> list[tuple[int, str]]:
+        """The distinct answers of a matching question, alphabetically, by place."""
+        return list(enumerate(matching_answers(self.choices)))
+
+    @property
+    def match_rows(self) -> list[tuple[int, Choice, int | None]]:
+        """(place, prompt, place of the chosen answer) for each item to match."""
+        texts = matching_answers(self.choices)
+        by_id = {c.pk: c.text for c in self.choices}
+        matches = self.matches
+        rows = []
+        for place, prompt in enumerate(self.prompts):
+            picked = by_id.get(matches.get(prompt.pk, -1))
+            rows.append((place, prompt, texts.index(picked) if picked in texts else None))
+        return rows
+
+
+def matching_answers(choices: list[Choice]) -> list[str]:
+    """Each answer text once, in an order that says nothing about which prompt it belongs to."""
+    return sorted({c.text for c in choices}, key=lambda text: (text.casefold(), text))
 
 
 def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
@@ -70,18 +102,56 @@ def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
 
 
 def answers_from_post(attempt: Attempt, data: QueryDict) -> dict[int, Any]:
-    """The answers a form posted, keyed by question version. `v` lists the questions posted, so
-    that clearing every box of a question is saved too."""
-    answers: dict[int, Any] = {}
+    """The answers a form posted, keyed by question version, with options turned from their
+    places on the page back into choice ids. `v` lists the questions posted, so that clearing
+    every box of a question is saved too. A place outside the question's options is rejected."""
+    layout = {int(item["version"]): item for item in attempt.layout}
+    posted: list[int] = []
     for raw_id in data.getlist("v"):
         try:
-            version_id = int(raw_id)
+            posted.append(int(raw_id))
         except ValueError as exc:
             raise AnswerRejectedError("That question is not part of this attempt.") from exc
-        prefix = f"q{version_id}_"
-        pairs = {k[len(prefix) :]: v for k, v in data.items() if k.startswith(prefix)}
-        answers[version_id] = pairs if pairs else data.getlist(f"q{version_id}")
+    if not set(posted) <= set(layout):
+        raise AnswerRejectedError("That question is not part of this attempt.")
+    kinds = dict(QuestionVersion.objects.filter(pk__in=posted).values_list("pk", "kind"))
+    matching = [v for v in posted if kinds.get(v) == QuestionVersion.Kind.MATCHING]
+    texts = dict(
+        Choice.objects.filter(version_id__in=matching).values_list("pk", "text") if matching else []
+    )
+
+    answers: dict[int, Any] = {}
+    for version_id in posted:
+        item, kind = layout[version_id], kinds.get(version_id)
+        if kind == QuestionVersion.Kind.MATCHING:
+            prefix = f"q{version_id}_"
+            options = matching_answers_from_ids(item["choices"], texts)
+            pairs: dict[str, int] = {}
+            for key, value in data.items():
+                if key.startswith(prefix) and value != "":
+                    prompt = int(_at(item.get("prompts", []), key[len(prefix) :]))
+                    text = _at(options, str(value))
+                    pairs[str(prompt)] = next(
+                        int(c) for c in item["choices"] if texts[int(c)] == text
+                    )
+            answers[version_id] = pairs
+        elif kind in (QuestionVersion.Kind.SHORT_ANSWER, QuestionVersion.Kind.NUMERICAL):
+            answers[version_id] = data.getlist(f"q{version_id}")
+        else:
+            places = [p for p in data.getlist(f"q{version_id}") if p != ""]
+            answers[version_id] = [int(_at(item["choices"], p)) for p in places]
     return answers
+
+
+def _at(items: list[Any], place: str) -> Any:
+    """The item at a place the page posted; anything else is a forged answer."""
+    if not place.isdigit() or int(place) >= len(items):
+        raise AnswerRejectedError("An answer is not one of this question's options.")
+    return items[int(place)]
+
+
+def matching_answers_from_ids(choice_ids: list[Any], texts: dict[int, str]) -> list[str]:
+    return sorted({texts[int(c)] for c in choice_ids}, key=lambda text: (text.casefold(), text))
 
 
 def review_visible(when: str, *, quiz: Quiz, passed_ever: bool, attempts_used: int) -> bool:

@@ -54,6 +54,12 @@ def wrong_ids(attempt):
     }
 
 
+def places(attempt, ids):
+    """Choice ids as the page names them: their places in the attempt's frozen order."""
+    layout = {item["version"]: [int(c) for c in item["choices"]] for item in attempt.layout}
+    return {vid: layout[vid].index(cid) for vid, cid in ids.items()}
+
+
 def answer_all(attempt, ids):
     save_answers(attempt=attempt, answers={vid: [cid] for vid, cid in ids.items()})
 
@@ -223,7 +229,7 @@ def test_nothing_sent_during_an_open_attempt_reveals_the_answers(client, practit
     pages.append(
         client.post(
             reverse("courses:attempt_save", args=[attempt.pk]),
-            {"v": vid, f"q{vid}": right_ids(attempt)[vid]},
+            {"v": vid, f"q{vid}": places(attempt, right_ids(attempt))[vid]},
             headers={"HX-Request": "true"},
         )
     )
@@ -242,7 +248,7 @@ def test_autosave_keeps_answers_across_a_reload(client, practitioner, quiz_cours
     client.force_login(practitioner)
     attempt = start_attempt(practitioner=practitioner, quiz=quiz)
     vid = attempt.version_ids[0]
-    chosen = right_ids(attempt)[vid]
+    chosen = places(attempt, right_ids(attempt))[vid]
 
     saved = client.post(
         reverse("courses:attempt_save", args=[attempt.pk]), {"v": vid, f"q{vid}": chosen}
@@ -265,8 +271,10 @@ def test_forged_answer_ids_get_a_clear_400_and_the_attempt_is_unchanged(
     vid = attempt.version_ids[0]
 
     for data in [
-        {"v": vid, f"q{vid}": foreign_choice.pk},
-        {"v": foreign_choice.version_id, f"q{foreign_choice.version_id}": foreign_choice.pk},
+        {"v": vid, f"q{vid}": foreign_choice.pk},  # an id, not a place on the page
+        {"v": vid, f"q{vid}": "3"},  # one past the last option
+        {"v": vid, f"q{vid}": "-1"},
+        {"v": foreign_choice.version_id, f"q{foreign_choice.version_id}": "0"},
         {"v": "x"},
     ]:
         response = client.post(reverse("courses:attempt_submit", args=[attempt.pk]), data)
@@ -340,7 +348,8 @@ def test_attempt_query_counts_do_not_grow_with_the_number_of_questions(
         quiz = quiz_for(course.lessons.get(), questions=size)
         enroll(practitioner=practitioner, course=course)
         attempt = start_attempt(practitioner=practitioner, quiz=quiz)
-        data = {"v": attempt.version_ids, **{f"q{v}": c for v, c in right_ids(attempt).items()}}
+        right = places(attempt, right_ids(attempt))
+        data = {"v": attempt.version_ids, **{f"q{v}": c for v, c in right.items()}}
         with CaptureQueriesContext(connection) as queries:
             if view == "attempt":
                 response = client.get(reverse("courses:attempt", args=[attempt.pk]))
@@ -369,3 +378,44 @@ def test_open_attempt_past_its_deadline_is_graded_at_the_limit_when_opened(
     attempt.refresh_from_db()
     assert not attempt.is_open
     assert "Your score" in page
+
+
+def test_the_attempt_page_names_options_by_place_never_by_database_id(client, practitioner):
+    """Ids follow the order the instructor wrote the answers in, and a matching question's prompt
+    is the same row as its right answer: either would give the key away."""
+    import re
+
+    from courses.services.gift_import import import_gift
+
+    course = course_with_lessons(1)
+    quiz = quiz_for(course.lessons.get(), questions=0, shuffle_choices=False)
+    import_gift(
+        quiz=quiz,
+        text="::M::Match them. {\n=Overuse -> binding\n=Stillness -> congestion\n"
+        "=Movement -> renewal\n}\n\n::S::Pick one. {=right ~wrong ~also wrong}\n",
+    )
+    enroll(practitioner=practitioner, course=course)
+    client.force_login(practitioner)
+    attempt = start_attempt(practitioner=practitioner, quiz=quiz)
+    page = client.get(reverse("courses:attempt", args=[attempt.pk])).content.decode()
+
+    choice_ids = set(
+        Choice.objects.filter(version__question__quiz=quiz).values_list("pk", flat=True)
+    )
+    values = {int(v) for v in re.findall(r'<(?:input|option)[^>]* value="(\d+)"', page)}
+    names = {int(n) for n in re.findall(r'name="q\d+_(\d+)"', page)}
+    assert values <= {0, 1, 2}
+    assert names == {0, 1, 2}
+    assert not {f'id="c{pk}"' for pk in choice_ids} & set(re.findall(r'id="c\d+"', page))
+    matching = next(i for i in attempt.layout if i.get("prompts"))
+    options = sorted(["binding", "congestion", "renewal"])
+    prompts = [Choice.objects.get(pk=p) for p in matching["prompts"]]
+    data = {"v": matching["version"]}
+    for place, prompt in enumerate(prompts):
+        data[f"q{matching['version']}_{place}"] = str(options.index(prompt.text))
+
+    saved = client.post(reverse("courses:attempt_save", args=[attempt.pk]), data)
+
+    assert saved.status_code == 200
+    response = Response.objects.get(attempt=attempt, version_id=matching["version"])
+    assert response.answer == {str(p.pk): p.pk for p in prompts}
