@@ -5,9 +5,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from courses.models import Attempt, Choice, Question, QuestionVersion, Quiz
+from courses.models import Attempt, Choice, Lesson, Question, QuestionVersion, Quiz, Response
 
 Kind = QuestionVersion.Kind
+
+
+class QuestionInUseError(Exception):
+    """An attempt has drawn or answered the question, so it must stay."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,15 @@ def add_question(*, quiz: Quiz, spec: QuestionSpec) -> QuestionVersion:
     return _write_version(question, 1, spec)
 
 
+def version_is_frozen(version: QuestionVersion) -> bool:
+    """True once an attempt may have drawn the version or answered it: `edit_question` then
+    writes a new version instead of changing this one."""
+    drawn = Attempt.objects.filter(
+        quiz_id=version.question.quiz_id, started_at__gte=version.created_at
+    ).exists()
+    return drawn or version.responses.exists()
+
+
 @transaction.atomic
 def edit_question(*, question: Question, spec: QuestionSpec) -> tuple[QuestionVersion, bool]:
     """Change a question. Once any attempt has drawn it, the change is a new version and attempts
@@ -112,14 +125,111 @@ def edit_question(*, question: Question, spec: QuestionSpec) -> tuple[QuestionVe
     validate_question(spec)
     question = Question.objects.select_for_update().get(pk=question.pk)
     current = question.versions.order_by("-number").first()
-    drawn = (
-        current is not None
-        and Attempt.objects.filter(
-            quiz_id=question.quiz_id, started_at__gte=current.created_at
-        ).exists()
-    )
-    if current is not None and not drawn and not current.responses.exists():
+    if current is not None and not version_is_frozen(current):
         number = current.number
         current.delete()
         return _write_version(question, number, spec), False
     return _write_version(question, (current.number if current else 0) + 1, spec), True
+
+
+@transaction.atomic
+def create_quiz(*, lesson: Lesson) -> Quiz:
+    """The lesson's quiz, created with the default settings when it has none; the lesson becomes
+    a quiz lesson. Safe to call repeatedly."""
+    quiz, _created = Quiz.objects.get_or_create(lesson=lesson)
+    if lesson.kind != Lesson.Kind.QUIZ:
+        lesson.kind = Lesson.Kind.QUIZ
+        lesson.save(update_fields=["kind"])
+    return quiz
+
+
+@transaction.atomic
+def update_quiz_settings(
+    *,
+    quiz: Quiz,
+    pass_mark: int,
+    attempts_allowed: int | None,
+    time_limit_minutes: int | None,
+    shuffle_questions: bool,
+    shuffle_choices: bool,
+    draw_count: int | None,
+    review_marks: str,
+    review_answers: str,
+) -> Quiz:
+    """Store the quiz's settings, all or none; raises ValidationError (keyed by field) when they
+    break a rule, such as drawing more questions than the quiz has. Attempts already started
+    keep the questions they drew."""
+    locked = Quiz.objects.select_for_update().get(pk=quiz.pk)
+    locked.pass_mark = pass_mark
+    locked.attempts_allowed = attempts_allowed
+    locked.time_limit_minutes = time_limit_minutes
+    locked.shuffle_questions = shuffle_questions
+    locked.shuffle_choices = shuffle_choices
+    locked.draw_count = draw_count or None
+    locked.review_marks = review_marks
+    locked.review_answers = review_answers
+    locked.full_clean(exclude=["lesson"], validate_unique=False)
+    questions = locked.questions.count()
+    if locked.draw_count is not None and locked.draw_count > questions:
+        raise ValidationError(
+            {
+                "draw_count": (
+                    f"The quiz has {questions} questions: it cannot draw {locked.draw_count}."
+                )
+            }
+        )
+    locked.save()
+    return locked
+
+
+def question_in_use(question: Question) -> bool:
+    """True once any attempt has answered one of the question's versions or drawn it (an open
+    attempt, or a description, which is never answered)."""
+    version_ids = set(question.versions.values_list("pk", flat=True))
+    if Response.objects.filter(version_id__in=version_ids).exists():
+        return True
+    layouts = Attempt.objects.filter(
+        quiz_id=question.quiz_id, started_at__gte=question.created_at
+    ).values_list("layout", flat=True)
+    return any(
+        int(item["version"]) in version_ids for layout in layouts.iterator() for item in layout
+    )
+
+
+def _renumber(questions: Sequence[Question]) -> None:
+    changed = []
+    for position, question in enumerate(questions):
+        if question.position != position:
+            question.position = position
+            changed.append(question)
+    Question.objects.bulk_update(changed, ["position"])
+
+
+def _locked_questions(quiz_id: int) -> list[Question]:
+    return list(
+        Question.objects.select_for_update().filter(quiz_id=quiz_id).order_by("position", "id")
+    )
+
+
+@transaction.atomic
+def delete_question(*, question: Question) -> None:
+    """Delete a question no attempt has used, and close the gap in the order. Raises
+    QuestionInUseError otherwise: attempts and their results refer to it."""
+    questions = _locked_questions(question.quiz_id)
+    if question_in_use(question):
+        raise QuestionInUseError
+    Question.objects.filter(pk=question.pk).delete()
+    _renumber([q for q in questions if q.pk != question.pk])
+
+
+@transaction.atomic
+def move_question(*, question: Question, offset: int) -> None:
+    """Move the question `offset` places (-1: up, 1: down), stopping at either end; the quiz's
+    questions are numbered 0, 1, 2... afterwards. Attempts keep the order they drew."""
+    questions = _locked_questions(question.quiz_id)
+    index = next((i for i, q in enumerate(questions) if q.pk == question.pk), None)
+    if index is None:  # deleted meanwhile
+        return
+    target = min(max(index + offset, 0), len(questions) - 1)
+    questions.insert(target, questions.pop(index))
+    _renumber(questions)
