@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from academy.models import User
@@ -96,3 +97,25 @@ def _complete_enrollment_if_done(enrollment: Enrollment) -> None:
         enrollment.save(update_fields=["completed_at"])
         certificate = request_certificate(enrollment=enrollment)
         issue_certificate.delay_on_commit(certificate.pk)  # type: ignore[attr-defined]
+
+
+def complete_enrollments_now_met(*, course_id: int) -> int:
+    """After the course's rule got easier (a required lesson unpublished or made optional),
+    complete every enrollment that now meets it, each as its own last step would. Returns how
+    many were completed."""
+    remaining = (
+        Lesson.objects.published()
+        .filter(course_id=course_id, required=True)
+        .exclude(completions__enrollment=OuterRef("pk"))
+    )
+    candidates = Enrollment.objects.filter(course_id=course_id, completed_at__isnull=True).filter(
+        ~Exists(remaining)
+    )
+    completed = 0
+    for enrollment_id in candidates.values_list("pk", flat=True).iterator(chunk_size=500):
+        with transaction.atomic():
+            enrollment = Enrollment.objects.select_for_update().get(pk=enrollment_id)
+            if enrollment.completed_at is None and requirements_met(enrollment):
+                _complete_enrollment_if_done(enrollment)
+                completed += 1
+    return completed

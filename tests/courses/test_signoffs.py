@@ -223,3 +223,20 @@ def test_sign_off_pages_keep_a_fixed_query_count(client, instructor):
     one = counts()
     add_learners(9)
     assert counts() == one
+
+
+def test_unpublishing_the_last_missing_lesson_completes_the_enrollments_that_now_qualify(
+    practitioner, instructor, django_capture_on_commit_callbacks
+):
+    from courses.services.structure import set_lesson_published
+
+    course = practical_course(instructor)
+    enrollment = ready_for_assessment(practitioner, course)
+    practical = course.lessons.get(kind=Lesson.Kind.PRACTICAL)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        set_lesson_published(lesson=practical, published=False)
+
+    enrollment.refresh_from_db()
+    assert enrollment.completed_at is not None
+    assert Certificate.objects.get(enrollment=enrollment).status == Certificate.Status.ISSUED
