@@ -233,6 +233,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Item statistics are also queued after submissions (at most once a minute per quiz); this
+    # catches any submission that arrived while a computation was reading.
+    "refresh-quiz-statistics": {
+        "task": "courses.tasks.refresh_quiz_statistics",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 
 # --- Certificates ---------------------------------------------------------------------------

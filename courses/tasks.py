@@ -37,3 +37,32 @@ def sweep_certificates() -> int:
     for certificate_id in ids:
         issue_certificate.delay(certificate_id)
     return len(ids)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    max_retries=MAX_RETRIES,
+    retry_backoff=5,
+    retry_backoff_max=300,
+)
+def compute_quiz_statistics(quiz_id: int) -> None:
+    """Recompute a quiz's item statistics; a quiz deleted meanwhile is skipped."""
+    from courses.models import Quiz
+    from courses.services import statistics
+
+    quiz = Quiz.objects.filter(pk=quiz_id).first()
+    if quiz is not None:
+        statistics.compute_quiz_statistics(quiz=quiz)
+
+
+@shared_task(acks_late=True, expires=290)
+def refresh_quiz_statistics() -> int:
+    """Every five minutes (beat): recompute quizzes submitted to since their last computation,
+    whose queued computation was skipped or lost."""
+    from courses.services import statistics
+
+    ids = statistics.quizzes_to_refresh()
+    for quiz_id in ids:
+        compute_quiz_statistics.delay(quiz_id)
+    return len(ids)

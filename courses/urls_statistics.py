@@ -1,5 +1,13 @@
 """URL patterns for quiz item statistics (included by courses/urls.py)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from courses.views import statistics
+
+urlpatterns: list[URLPattern] = [
+    path(
+        "teach/courses/<slug:course>/<slug:lesson>/quiz/statistics/",
+        statistics.quiz_statistics,
+        name="quiz_statistics",
+    ),
+]

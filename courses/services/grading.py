@@ -11,6 +11,7 @@ from courses.models import Attempt, Choice, Enrollment, QuestionVersion, Quiz, R
 from courses.outline import State, build_outline
 from courses.scoring import score
 from courses.services.progress import LessonLockedError, NotEnrolledError, record_quiz_pass
+from courses.services.statistics import queue_quiz_statistics
 
 _shuffler = random.SystemRandom()
 
@@ -244,6 +245,7 @@ def _grade(attempt: Attempt, now: datetime | None = None) -> Attempt:
     attempt.passed = attempt.score >= attempt.quiz.pass_mark
     attempt.submitted_at = min(now, attempt.deadline_at) if attempt.deadline_at else now
     attempt.save(update_fields=["points", "max_points", "score", "passed", "submitted_at"])
+    queue_quiz_statistics(quiz_id=attempt.quiz_id)
     if attempt.passed:
         record_quiz_pass(practitioner=attempt.practitioner, lesson=attempt.quiz.lesson)
     return attempt
