@@ -38,7 +38,7 @@ def current_versions(quiz: Quiz) -> list[QuestionVersion]:
     return list(newest.values())
 
 
-def _draw_layout(quiz: Quiz) -> list[dict[str, Any]]:
+def draw_layout(quiz: Quiz) -> list[dict[str, Any]]:
     versions = current_versions(quiz)
     if quiz.shuffle_questions:
         _shuffler.shuffle(versions)
@@ -101,7 +101,7 @@ def start_attempt(*, practitioner: User, quiz: Quiz) -> Attempt:
                 number=used + 1,
                 started_at=now,
                 deadline_at=deadline,
-                layout=_draw_layout(quiz),
+                layout=draw_layout(quiz),
             )
     except IntegrityError:  # another start won the race
         return Attempt.objects.open().get(practitioner=practitioner, quiz=quiz)

@@ -11,7 +11,7 @@ from courses.models import Course, Lesson, Quiz
 from courses.services.gift_import import export_gift, import_gift, preview_gift
 
 
-def _taught_lesson(request: HttpRequest, course: str, lesson: str) -> Lesson:
+def taught_lesson(request: HttpRequest, course: str, lesson: str) -> Lesson:
     """A lesson of a course the user teaches; anyone else gets 404."""
     if not getattr(request.user, "is_instructor", False):
         raise PermissionDenied
@@ -25,7 +25,7 @@ def _taught_lesson(request: HttpRequest, course: str, lesson: str) -> Lesson:
 
 @require_http_methods(["GET", "POST"])
 def import_quiz(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = _taught_lesson(request, course, lesson)
+    lesson_obj = taught_lesson(request, course, lesson)
     form = GiftImportForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -59,7 +59,7 @@ def import_quiz(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
 
 @require_GET
 def export_quiz(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = _taught_lesson(request, course, lesson)
+    lesson_obj = taught_lesson(request, course, lesson)
     quiz = get_object_or_404(Quiz, lesson=lesson_obj)
     response = HttpResponse(export_gift(quiz), content_type="text/plain; charset=utf-8")
     filename = f"{slugify(lesson_obj.course.slug)}__{slugify(lesson_obj.slug)}.gift"

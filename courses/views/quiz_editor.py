@@ -34,8 +34,8 @@ from courses.services.authoring import (
     update_quiz_settings,
     version_is_frozen,
 )
-from courses.services.grading import _draw_layout, current_versions
-from courses.views.authoring import _taught_lesson
+from courses.services.grading import current_versions, draw_layout
+from courses.views.authoring import taught_lesson
 from courses.views.quizzes import ShownQuestion
 
 Kind = QuestionVersion.Kind
@@ -80,7 +80,7 @@ def _context(lesson: Lesson, **extra: Any) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 def edit_quiz(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = _taught_lesson(request, course, lesson)
+    lesson_obj = taught_lesson(request, course, lesson)
     quiz = getattr(lesson_obj, "quiz", None)
     if quiz is None:
         if request.method == "POST":
@@ -136,7 +136,7 @@ def _int_or_none(value: str | None) -> int | None:
 
 @require_POST
 def create(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = _taught_lesson(request, course, lesson)
+    lesson_obj = taught_lesson(request, course, lesson)
     create_quiz(lesson=lesson_obj)
     messages.success(request, _("Quiz created: add its questions below."))
     return redirect(_editor_url(lesson_obj))
@@ -206,7 +206,7 @@ def _question_page(
 
 @require_http_methods(["GET", "POST"])
 def add(request: HttpRequest, course: str, lesson: str, kind: str) -> HttpResponse:
-    lesson_obj = _taught_lesson(request, course, lesson)
+    lesson_obj = taught_lesson(request, course, lesson)
     if kind not in Kind.values:
         raise Http404
     return _question_page(request, lesson_obj, _quiz_of(lesson_obj), kind)
@@ -214,7 +214,7 @@ def add(request: HttpRequest, course: str, lesson: str, kind: str) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, course: str, lesson: str, question: int) -> HttpResponse:
-    lesson_obj = _taught_lesson(request, course, lesson)
+    lesson_obj = taught_lesson(request, course, lesson)
     question_obj = _question_of(_quiz_of(lesson_obj), question)
     current = question_obj.versions.order_by("-number").first()
     if current is None:
@@ -224,7 +224,7 @@ def edit(request: HttpRequest, course: str, lesson: str, question: int) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, course: str, lesson: str, question: int) -> HttpResponse:
-    lesson_obj = _taught_lesson(request, course, lesson)
+    lesson_obj = taught_lesson(request, course, lesson)
     question_obj = _question_of(_quiz_of(lesson_obj), question)
     if request.method == "POST":
         try:
@@ -249,7 +249,7 @@ def delete(request: HttpRequest, course: str, lesson: str, question: int) -> Htt
 
 @require_POST
 def move(request: HttpRequest, course: str, lesson: str, question: int) -> HttpResponse:
-    lesson_obj = _taught_lesson(request, course, lesson)
+    lesson_obj = taught_lesson(request, course, lesson)
     question_obj = _question_of(_quiz_of(lesson_obj), question)
     offsets = {"up": -1, "down": 1}
     direction = request.POST.get("direction", "")
@@ -262,7 +262,7 @@ def move(request: HttpRequest, course: str, lesson: str, question: int) -> HttpR
 def preview_questions(quiz: Quiz) -> list[ShownQuestion]:
     """The quiz as an attempt would draw it now (shuffled and drawn as the settings say); nothing
     is stored."""
-    layout = _draw_layout(quiz)
+    layout = draw_layout(quiz)
     versions = QuestionVersion.objects.in_bulk([int(item["version"]) for item in layout])
     choices = Choice.objects.in_bulk([int(c) for item in layout for c in item["choices"]])
     shown, number = [], 0
@@ -283,7 +283,7 @@ def preview_questions(quiz: Quiz) -> list[ShownQuestion]:
 
 @require_GET
 def preview(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = _taught_lesson(request, course, lesson)
+    lesson_obj = taught_lesson(request, course, lesson)
     quiz = _quiz_of(lesson_obj)
     context = _context(lesson_obj, quiz=quiz, questions=preview_questions(quiz))
     return render(request, "courses/teach/quiz/preview.html", context)

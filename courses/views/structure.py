@@ -85,7 +85,7 @@ def _taught_course(request: HttpRequest, slug: str, *, owner: bool = False) -> C
     return course
 
 
-def _taught_lesson(request: HttpRequest, course: str, lesson: str) -> Lesson:
+def taught_lesson(request: HttpRequest, course: str, lesson: str) -> Lesson:
     return get_object_or_404(
         Lesson.objects.select_related("course", "module"),
         course__in=Course.objects.taught_by(_instructor(request)),
@@ -620,7 +620,7 @@ def lesson_add(request: HtmxHttpRequest, course: str, module: int) -> HttpRespon
 
 @require_POST
 def lesson_move(request: HtmxHttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = _taught_lesson(request, course, lesson)
+    lesson_obj = taught_lesson(request, course, lesson)
     form = MoveForm(request.POST)
     moved = form.is_valid() and structure.move_lesson(
         lesson=lesson_obj, direction=form.cleaned_data["direction"]
@@ -640,7 +640,7 @@ def lesson_move(request: HtmxHttpRequest, course: str, lesson: str) -> HttpRespo
 
 @require_POST
 def lesson_publish(request: HtmxHttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = _taught_lesson(request, course, lesson)
+    lesson_obj = taught_lesson(request, course, lesson)
     form = PublishedForm(request.POST)
     if form.is_valid():
         structure.set_lesson_published(lesson=lesson_obj, published=form.cleaned_data["published"])
@@ -676,7 +676,7 @@ def structure_reorder(request: HtmxHttpRequest, course: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def lesson_delete(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = _taught_lesson(request, course, lesson)
+    lesson_obj = taught_lesson(request, course, lesson)
     refusal = ""
     if request.method == "POST":
         try:
@@ -703,7 +703,7 @@ def lesson_delete(request: HttpRequest, course: str, lesson: str) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 def lesson_edit(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = _taught_lesson(request, course, lesson)
+    lesson_obj = taught_lesson(request, course, lesson)
     form = LessonForm(request.POST or None, instance=copy(lesson_obj))
     preview_html = None
     if request.method == "POST":
@@ -740,6 +740,6 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
 @require_GET
 def lesson_preview(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
     """The lesson as a practitioner sees it; nothing is recorded."""
-    lesson_obj = _taught_lesson(request, course, lesson)
+    lesson_obj = taught_lesson(request, course, lesson)
     context = {"course": lesson_obj.course, "lesson": lesson_obj}
     return render(request, TEMPLATES + "lesson_preview.html", context)
