@@ -37,7 +37,8 @@ def test_every_page_of_the_tour_has_no_serious_accessibility_violations(
     for label, who, path in tour.pages:
         page = contexts[who]
         response = page.goto(path)
-        assert response is not None and response.status == 200, (label, path)
+        assert response is not None, (label, path)
+        assert response.status == 200, (label, path)
         found = serious_violations(page, axe_source)
         if found:
             findings[label] = found
