@@ -225,3 +225,31 @@ def test_unverified_factory_user_is_asked_to_verify(client):
     user = UserFactory.create(verified_email=False)
     response = log_in(client, user.email)
     assert response["Location"] == reverse("account_email_verification_sent")
+
+
+def test_sign_ups_from_one_address_are_rate_limited(client):
+    statuses = [
+        client.post(
+            reverse("account_signup"),
+            {
+                "email": f"flood{n}@example.org",
+                "full_name": "Flood",
+                "password1": "a-long-and-unusual-passphrase",
+                "password2": "a-long-and-unusual-passphrase",
+            },
+        ).status_code
+        for n in range(21)
+    ]
+
+    assert 429 not in statuses[:20]
+    assert statuses[20] == 429
+
+
+def test_password_reset_requests_for_one_address_are_rate_limited(client, practitioner):
+    statuses = [
+        client.post(reverse("account_reset_password"), {"email": practitioner.email}).status_code
+        for _ in range(6)
+    ]
+
+    assert 429 not in statuses[:5]
+    assert statuses[5] == 429

@@ -714,3 +714,13 @@ def test_certificate_pages_query_counts_do_not_grow_with_the_number_of_certifica
     many = counts(course)
 
     assert one == many
+
+
+def test_a_pdf_check_upload_over_the_size_limit_is_refused_unread(client, issued):
+    url = reverse("courses:verify", args=[issued.code])
+    big = SimpleUploadedFile("huge.pdf", b"%PDF-" + b"0" * (5 * 1024 * 1024))
+
+    page = client.post(url, {"file": big}).content.decode()
+
+    assert "larger than 5 MB" in page
+    assert "digest matches" not in page
