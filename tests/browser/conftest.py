@@ -92,3 +92,14 @@ def axe_page(browser, live_server) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def log_in(page, user) -> None:
+    """Through the login form, as a person would."""
+    from tests.factories import PASSWORD
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/")

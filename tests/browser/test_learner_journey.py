@@ -5,7 +5,7 @@ from django.core import mail
 
 from courses.models import Course, Enrollment, LessonCompletion
 from courses.services.enrollment import enroll
-from tests.browser.conftest import screenshot, serious_violations
+from tests.browser.conftest import log_in, screenshot, serious_violations
 from tests.factories import PASSWORD, UserFactory, course_with_lessons, teach
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -87,14 +87,6 @@ def test_mark_as_complete_works_without_javascript(browser, live_server, demo_co
     page.wait_for_url(f"**/courses/fascia/{second.slug}/")
     assert LessonCompletion.objects.filter(lesson=first).exists()
     context.close()
-
-
-def log_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/")
 
 
 def test_key_learner_pages_have_no_serious_accessibility_violations(

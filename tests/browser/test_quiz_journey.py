@@ -2,8 +2,8 @@ import pytest
 
 from courses.models import LessonCompletion, ReviewWhen
 from courses.services.enrollment import enroll
-from tests.browser.conftest import screenshot, serious_violations
-from tests.factories import PASSWORD, UserFactory, course_with_lessons, quiz_for
+from tests.browser.conftest import log_in, screenshot, serious_violations
+from tests.factories import UserFactory, course_with_lessons, quiz_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,14 +24,6 @@ def learner_with_quiz():
     )
     enroll(practitioner=user, course=course)
     return user, quiz
-
-
-def log_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/")
 
 
 def test_practitioner_fails_reviews_retries_passes_and_the_lesson_completes(

@@ -7,8 +7,8 @@ import pytest
 from django.utils.text import slugify
 
 from courses.models import Certificate, Course, Lesson
-from tests.browser.conftest import screenshot
-from tests.factories import PASSWORD, TopicFactory, UserFactory
+from tests.browser.conftest import log_in, screenshot
+from tests.factories import TopicFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,14 +20,6 @@ QUIZ = """::Breath::Slow breathing out helps a client relax into a stretch. {T}
 ~hold it for longer
 }
 """
-
-
-def log_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/")
 
 
 def test_instructor_builds_a_course_a_practitioner_completes_it_and_the_certificate_is_revoked(
