@@ -157,6 +157,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
+# Rate limits count per client address. Behind the TLS proxy every request arrives from the
+# proxy's address, so the number of trusted proxies in front says where the client's own address
+# is in X-Forwarded-For; 0 (no proxy) uses the connection's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
     # Not an allauth action: certificate verification lookups share its cache-backed limiter.
     "verify_certificate": f"{env.int('VERIFY_RATE_PER_MINUTE', default=60)}/m/ip",
