@@ -1,12 +1,13 @@
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -50,7 +51,7 @@ INSTRUCTORS = Prefetch(
 
 @dataclass(frozen=True)
 class CourseCard:
-    course: Course
+    course_id: int
     html: str
     enrollment: Enrollment | None
     percent: int
@@ -148,32 +149,54 @@ def catalog(request: HttpRequest) -> HttpResponse:
     return response
 
 
+PUBLIC_LIST_SECONDS = 60
+
+
+def _public_list(form: CatalogFilterForm, filters: str) -> tuple[list[tuple[int, str]], list[Any]]:
+    """The cards (course id, HTML) and topics a filter shows, shared by everyone: they hold
+    nothing personal, so only each practitioner's progress is looked up per request. The key
+    carries the published courses' latest change; the minute's expiry covers edits to lessons."""
+    key = f"catalog-list:{get_language()}:{filters}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    course_list = list(
+        form.filter(
+            Course.objects.published()
+            .select_related("topic")
+            .defer("description", "description_html")
+            .with_outline_totals()
+        ).prefetch_related(INSTRUCTORS)
+    )
+    card_html = _render_cards(course_list)
+    topics = [(t.slug, t.name) for t in form.fields["topic"].queryset]  # type: ignore[attr-defined]
+    result = ([(course.pk, card_html[course.pk]) for course in course_list], topics)
+    cache.set(key, result, PUBLIC_LIST_SECONDS)
+    return result
+
+
 def _render_catalog(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET or None)
-    courses = form.filter(
-        Course.objects.published()
-        .select_related("topic")
-        .defer("description", "description_html")
-        .with_outline_totals()
-    ).prefetch_related(INSTRUCTORS)
+    # Any change to a published course (or to which courses are published) makes a new key.
+    version = Course.objects.published().aggregate(n=Count("pk"), changed=Max("updated_at"))
+    filters = hashlib.sha256(f"{request.GET.urlencode()}|{version}".encode()).hexdigest()
+    cards_html, topics = _public_list(form, filters)
     enrollments: dict[int, Enrollment] = {}
     if request.user.is_authenticated:
         enrollments = {e.course_id: e for e in _enrollments_with_progress(request.user)}
-    course_list = list(courses)
-    card_html = _render_cards(course_list)
     cards = [
         CourseCard(
-            course=course,
-            html=card_html[course.pk],
-            enrollment=enrollments.get(course.pk),
-            percent=_percent(enrollments[course.pk]) if course.pk in enrollments else 0,
+            course_id=pk,
+            html=mark_safe(html),  # noqa: S308 - our own template's output, escaped when rendered
+            enrollment=enrollments.get(pk),
+            percent=_percent(enrollments[pk]) if pk in enrollments else 0,
         )
-        for course in course_list
+        for pk, html in cards_html
     ]
     context = {
         "form": form,
         "cards": cards,
-        "topics": form.fields["topic"].queryset,  # type: ignore[attr-defined]
+        "topics": [{"slug": slug, "name": name} for slug, name in topics],
         "level_choices": form.fields["level"].choices,  # type: ignore[attr-defined]
         "hours_choices": form.fields["hours"].choices,  # type: ignore[attr-defined]
         "chosen": {key: request.GET.get(key, "") for key in ("topic", "level", "hours")},

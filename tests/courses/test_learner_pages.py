@@ -348,9 +348,10 @@ def test_catalog_for_anonymous_visitors_makes_a_fixed_number_of_queries(
 ):
     for i in range(5):
         teach(course_with_lessons(2, slug=f"a{i}"), UserFactory.create(is_instructor=True))
-    with django_assert_num_queries(3):  # topics for the filter, courses, instructors
+    # the catalog's version, topics for the filter, courses, instructors
+    with django_assert_num_queries(4):
         client.get(reverse("courses:catalog"), {"q": "course"})
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get(reverse("courses:catalog"))
 
 
@@ -371,3 +372,24 @@ def test_anonymous_catalog_is_shared_for_a_minute_but_never_for_logged_in_users(
     assert "Added later" in fresh
     assert "csrfmiddlewaretoken" not in cached
     assert "X-CSRFToken" not in cached
+
+
+def test_logged_in_visitors_share_the_course_list_but_see_their_own_progress_and_new_courses(
+    client, practitioner
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = course_with_lessons(2, title="Fascia basics")
+    enroll(practitioner=practitioner, course=first)
+    complete_lesson(practitioner=practitioner, lesson=first.lessons.first())
+    client.force_login(practitioner)
+    client.get(reverse("courses:catalog"))
+
+    with CaptureQueriesContext(connection) as warm:
+        page = client.get(reverse("courses:catalog")).content.decode()
+    assert "Your progress: 50%" in page
+    assert not any("courses_courseinstructor" in q["sql"] for q in warm.captured_queries)
+
+    course_with_lessons(1, title="Breathing and awareness")
+    assert "Breathing and awareness" in client.get(reverse("courses:catalog")).content.decode()
