@@ -5,7 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Func, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BigIntegerField, Func, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.expressions import Star
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ def count_of(queryset: models.QuerySet[Any]) -> Coalesce:
         queryset.order_by()
         .annotate(group=Value(1))
         .values("group")
-        .annotate(n=Func("pk", function="COUNT"))
+        .annotate(n=Func(Star(), function="COUNT", output_field=BigIntegerField()))
         .values("n")[:1]
     )
     return Coalesce(Subquery(counted), 0)

@@ -105,7 +105,7 @@ class Certificate(models.Model):
         indexes = [
             models.Index(
                 fields=["status", "created_at"],
-                condition=Q(status__in=["pending", "rendering", "blocked"]),
+                condition=Q(status__in=["pending", "rendering", "blocked", "failed"]),
                 name="certificate_unfinished",
             ),
         ]

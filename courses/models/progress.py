@@ -44,7 +44,10 @@ class Enrollment(models.Model):
 
 class LessonCompletion(models.Model):
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="completions")
-    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="completions")
+    # Indexed with the date below, which serves lookups by lesson alone too.
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.PROTECT, related_name="completions", db_index=False
+    )
     completed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -52,6 +55,9 @@ class LessonCompletion(models.Model):
             models.UniqueConstraint(
                 fields=["enrollment", "lesson"], name="unique_completion_per_enrollment"
             ),
+        ]
+        indexes = [
+            models.Index(fields=["lesson", "completed_at"], name="completion_lesson_done"),
         ]
 
     def __str__(self) -> str:

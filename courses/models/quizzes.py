@@ -145,7 +145,10 @@ class Attempt(models.Model):
     practitioner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attempts"
     )
-    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    # Indexed with the practitioner below (quiz first), which serves lookups by quiz alone too.
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.PROTECT, related_name="attempts", db_index=False
+    )
     number = models.PositiveSmallIntegerField()
     started_at = models.DateTimeField()
     deadline_at = models.DateTimeField(null=True, blank=True)
@@ -171,6 +174,13 @@ class Attempt(models.Model):
                 fields=["practitioner", "quiz"],
                 condition=Q(submitted_at__isnull=True),
                 name="unique_open_attempt_per_quiz",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["quiz", "practitioner"],
+                include=["number", "started_at", "submitted_at", "passed"],
+                name="attempt_quiz_practitioner",
             ),
         ]
 

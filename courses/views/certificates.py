@@ -10,7 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -233,23 +234,40 @@ def _register_courses(request: HttpRequest) -> QuerySet[Course]:
     return Course.objects.taught_by(user)
 
 
+REGISTER_PAGE_SIZE = 25
+
+
 @require_GET
 def register(request: HttpRequest, course: str) -> HttpResponse:
     course_obj = get_object_or_404(_register_courses(request), slug=course)
-    certificates = list(
+    certificates = (
         Certificate.objects.filter(enrollment__course=course_obj)
         .select_related("enrollment__practitioner", "superseded_by")
+        # The frozen JSON is not shown here and is most of each row's weight.
+        .defer(
+            "snapshot",
+            "credential",
+            "credential_jwt",
+            "superseded_by__snapshot",
+            "superseded_by__credential",
+            "superseded_by__credential_jwt",
+        )
         .prefetch_related(
             Prefetch("events", queryset=CertificateEvent.objects.select_related("actor"))
         )
-        .order_by("-created_at")[:500]
+        .order_by("-created_at", "-id")
     )
-    counts: dict[str, int] = {}
-    for certificate in certificates:
-        counts[certificate.status] = counts.get(certificate.status, 0) + 1
+    page = Paginator(certificates, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = dict(
+        Certificate.objects.filter(enrollment__course=course_obj)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("*"))
+    )
     context = {
         "course": course_obj,
-        "certificates": certificates,
+        "certificates": page.object_list,
+        "page": page,
         "counts": [(Certificate.Status(s).label, n) for s, n in sorted(counts.items())],
         "statuses": Certificate.Status,
     }

@@ -1,6 +1,6 @@
 """Quiz item statistics: computing them for a big quiz, and serving the page that shows them.
 
-    .venv/bin/python bench/statistics.py [--attempts 10000] [--retakes 1000] [--runs 5]
+    .venv/bin/python bench/quiz_statistics.py [--attempts 10000] [--retakes 1000] [--runs 5]
 
 Uses PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bench_statistics,
 dropped and created afresh). Builds a 20-question quiz with `--attempts` practitioners' first
