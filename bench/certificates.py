@@ -146,7 +146,7 @@ def main() -> None:
             [Enrollment(practitioner=u, course=course, completed_at=timezone.now()) for u in users]
         )
         certificates = Certificate.objects.bulk_create(
-            [Certificate(enrollment=e) for e in enrollments]
+            [Certificate(enrollment=e, course_id=e.course_id) for e in enrollments]
         )
         return [c.pk for c in certificates]
 

@@ -419,7 +419,8 @@ CERTIFICATES_SQL = [
     INSERT INTO courses_certificate (id, enrollment_id, code, status, created_at, lease_until,
                                      tries, last_error, blocked_reason, snapshot, issued_at,
                                      pdf_key, pdf_sha256, credential, credential_jwt, emailed_at,
-                                     revoked_at, revocation_reason, superseded_by_id)
+                                     revoked_at, revocation_reason, superseded_by_id,
+                                     course_id)
     SELECT c.n, c.enrollment_id, c.code, CASE WHEN c.revoked THEN 'revoked' ELSE 'issued' END,
            c.created_at, NULL, 1, '', '', c.snapshot, c.issued_at,
            'certificates/' || c.code || '.pdf',
@@ -434,7 +435,8 @@ CERTIFICATES_SQL = [
            CASE WHEN c.revoked THEN c.issued_at + interval '30 days' END,
            CASE WHEN c.revoked THEN 'Issued in error: the practical was not assessed.'
                 ELSE '' END,
-           NULL
+           NULL,
+           (SELECT e.course_id FROM courses_enrollment e WHERE e.id = c.enrollment_id)
     FROM bench_certificate c JOIN bench_credential r ON r.n = c.n
     """,
     # Older certificates that a re-issue replaced, up to the wanted total.
@@ -442,12 +444,13 @@ CERTIFICATES_SQL = [
     INSERT INTO courses_certificate (id, enrollment_id, code, status, created_at, lease_until,
                                      tries, last_error, blocked_reason, snapshot, issued_at,
                                      pdf_key, pdf_sha256, credential, credential_jwt, emailed_at,
-                                     revoked_at, revocation_reason, superseded_by_id)
+                                     revoked_at, revocation_reason, superseded_by_id,
+                                     course_id)
     SELECT k.n, c.enrollment_id, k.code, 'superseded', c.created_at - interval '3 days', NULL,
            1, '', '', jsonb_set(c.snapshot, '{code}', to_jsonb(k.code)),
            c.issued_at - interval '3 days', 'certificates/' || k.code || '.pdf',
            encode(sha256(convert_to(k.code, 'UTF8')), 'hex'), c.credential, c.credential_jwt,
-           c.emailed_at - interval '3 days', NULL, '', c.id
+           c.emailed_at - interval '3 days', NULL, '', c.id, c.course_id
     FROM (SELECT *, row_number() OVER (ORDER BY random()) AS pick
           FROM courses_certificate WHERE status = 'issued') c
     JOIN bench_code k ON k.n = (SELECT count(*) FROM bench_certificate) + c.pick

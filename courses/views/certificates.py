@@ -241,7 +241,7 @@ REGISTER_PAGE_SIZE = 25
 def register(request: HttpRequest, course: str) -> HttpResponse:
     course_obj = get_object_or_404(_register_courses(request), slug=course)
     certificates = (
-        Certificate.objects.filter(enrollment__course=course_obj)
+        Certificate.objects.filter(course=course_obj)
         .select_related("enrollment__practitioner", "superseded_by")
         # The frozen JSON is not shown here and is most of each row's weight.
         .defer(
@@ -259,7 +259,7 @@ def register(request: HttpRequest, course: str) -> HttpResponse:
     )
     page = Paginator(certificates, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
     counts = dict(
-        Certificate.objects.filter(enrollment__course=course_obj)
+        Certificate.objects.filter(course=course_obj)
         .order_by()
         .values_list("status")
         .annotate(n=Count("*"))
