@@ -189,50 +189,6 @@ def course_summary(course: Any, *, now: Any) -> Any:
     )
 
 
-def quiz_results(course: Any) -> Any:
-    """Proposed courses.views.insight.quiz_results: per-quiz counts as correlated subqueries,
-    each an index-only scan of that quiz's attempts, instead of one GROUP BY that sorts every
-    attempt of the course (with the lesson's body in each row)."""
-    from django.db.models import Count, OuterRef, Subquery, Value
-    from django.db.models.functions import Coalesce
-
-    from courses.models import Attempt, Quiz
-    from courses.views.insight import LESSON_ORDER, QuizResults
-
-    def people(**filters: Any) -> Coalesce:
-        counted = (
-            Attempt.objects.filter(quiz=OuterRef("pk"), **filters)
-            .order_by()
-            .annotate(group=Value(1))
-            .values("group")
-            .annotate(n=Count("practitioner", distinct=True))
-            .values("n")[:1]
-        )
-        return Coalesce(Subquery(counted), 0)
-
-    quizzes = (
-        Quiz.objects.filter(lesson__course=course, lesson__published=True)
-        .select_related("lesson")
-        .annotate(
-            attempt_count=count_of(
-                Attempt.objects.filter(quiz=OuterRef("pk"), submitted_at__isnull=False)
-            ),
-            attempted=people(submitted_at__isnull=False),
-            passed=people(passed=True),
-        )
-        .order_by(*(f"lesson__{field}" for field in LESSON_ORDER))
-    )
-    return [
-        QuizResults(
-            quiz=quiz,
-            attempts=quiz.attempt_count,
-            attempted=quiz.attempted,
-            passed=quiz.passed,
-        )
-        for quiz in quizzes
-    ]
-
-
 REGISTER_PAGE = 25
 DENORMALIZED_COURSE = False
 
@@ -246,9 +202,9 @@ def register(request: Any, course: str) -> Any:
     from django.shortcuts import get_object_or_404, render
 
     from courses.models import Certificate, CertificateEvent
-    from courses.views.certificates import _register_courses
+    from courses.views.access import taught_courses
 
-    course_obj = get_object_or_404(_register_courses(request), slug=course)
+    course_obj = get_object_or_404(taught_courses(request, staff=True), slug=course)
     if DENORMALIZED_COURSE:
         # Stands in for Certificate.course and its (course, -created_at, -id) index: the
         # trial keeps them in a side table instead of rewriting the certificates.
@@ -400,12 +356,6 @@ def changes(database: str) -> list[Change]:
             "courses/views/insight.py course_summary: as bench/scale.py course_summary",
             "courses.views.insight.course_summary",
             course_summary,
-        ),
-        swap(
-            "insight: quiz results by correlated counts",
-            "courses/views/insight.py quiz_results: as bench/scale.py quiz_results",
-            "courses.views.insight.quiz_results",
-            quiz_results,
         ),
         Change(
             "certificates carry their course",

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -7,20 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from courses.forms import GiftImportForm
-from courses.models import Course, Lesson, Quiz
+from courses.models import Lesson, Quiz
 from courses.services.gift_import import export_gift, import_gift, preview_gift
-
-
-def taught_lesson(request: HttpRequest, course: str, lesson: str) -> Lesson:
-    """A lesson of a course the user teaches; anyone else gets 404."""
-    if not getattr(request.user, "is_instructor", False):
-        raise PermissionDenied
-    return get_object_or_404(
-        Lesson.objects.select_related("course", "quiz"),
-        course__in=Course.objects.taught_by(request.user),
-        course__slug=course,
-        slug=lesson,
-    )
+from courses.views.access import taught_lesson
 
 
 @require_http_methods(["GET", "POST"])

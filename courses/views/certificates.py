@@ -8,10 +8,10 @@ from allauth.core.ratelimit import consume_or_429
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,10 +19,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses import credentials
-from courses.models import Certificate, CertificateEvent, Course
+from courses.models import Certificate, CertificateEvent
 from courses.models.certificates import normalize_code
 from courses.services import issuing
 from courses.snapshot import CertificateSnapshot, format_hours
+from courses.views.access import taught_courses
 
 MAX_PDF_CHECK_BYTES = 5 * 1024 * 1024
 
@@ -225,21 +226,12 @@ def issuer_profile(request: HttpRequest) -> JsonResponse:
 # --- the register (instructors of the course, and staff) -------------------------------------
 
 
-def _register_courses(request: HttpRequest) -> QuerySet[Course]:
-    user = request.user
-    if getattr(user, "is_staff", False):
-        return Course.objects.all()
-    if not getattr(user, "is_instructor", False):
-        raise PermissionDenied
-    return Course.objects.taught_by(user)
-
-
 REGISTER_PAGE_SIZE = 25
 
 
 @require_GET
 def register(request: HttpRequest, course: str) -> HttpResponse:
-    course_obj = get_object_or_404(_register_courses(request), slug=course)
+    course_obj = get_object_or_404(taught_courses(request, staff=True), slug=course)
     certificates = (
         Certificate.objects.filter(course=course_obj)
         .select_related("enrollment__practitioner", "superseded_by")
@@ -280,7 +272,7 @@ def _registered(request: HttpRequest, code: str) -> Certificate:
         raise Http404
     return get_object_or_404(
         Certificate.objects.filter(
-            enrollment__course__in=_register_courses(request)
+            enrollment__course__in=taught_courses(request, staff=True)
         ).select_related("enrollment__course"),
         code=canonical,
     )

@@ -35,7 +35,7 @@ from courses.services.authoring import (
     version_is_frozen,
 )
 from courses.services.grading import current_versions, draw_layout
-from courses.views.authoring import taught_lesson
+from courses.views.access import taught_lesson
 from courses.views.quizzes import ShownQuestion
 
 Kind = QuestionVersion.Kind

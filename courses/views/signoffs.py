@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +16,7 @@ from academy.models import User
 from courses.models import Course, Enrollment, Lesson, SignOff
 from courses.services import signoffs
 from courses.services.progress import LessonLockedError, NotEnrolledError
+from courses.views.access import taught_courses
 
 
 class SignOffForm(forms.Form):
@@ -55,19 +56,12 @@ def request_sign_off(request: HttpRequest, course: str, lesson: str) -> HttpResp
     return redirect(lesson_obj)
 
 
-def _taught(request: HttpRequest) -> QuerySet[Course]:
-    user = _user(request)
-    if not user.is_instructor:
-        raise PermissionDenied
-    return Course.objects.taught_by(user)
-
-
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """Requests waiting for an instructor, oldest first, across the courses the user teaches."""
     waiting = (
         SignOff.objects.filter(
-            lesson__course__in=_taught(request),
+            lesson__course__in=taught_courses(request),
             requested_at__isnull=False,
             signed_off_at__isnull=True,
         )
@@ -85,7 +79,7 @@ def _today() -> dict[str, Any]:
 @require_GET
 def course_sign_offs(request: HttpRequest, course: str) -> HttpResponse:
     """Every enrolled practitioner against every practical lesson of the course."""
-    course_obj = get_object_or_404(_taught(request), slug=course)
+    course_obj = get_object_or_404(taught_courses(request), slug=course)
     lessons = list(
         Lesson.objects.published()
         .filter(course=course_obj, kind=Lesson.Kind.PRACTICAL)
@@ -117,7 +111,7 @@ def course_sign_offs(request: HttpRequest, course: str) -> HttpResponse:
 
 @require_POST
 def give(request: HttpRequest, enrollment: int, lesson: int) -> HttpResponse:
-    taught = _taught(request)
+    taught = taught_courses(request)
     enrollment_obj = get_object_or_404(
         Enrollment.objects.filter(course__in=taught).select_related("practitioner", "course"),
         pk=enrollment,
@@ -161,7 +155,7 @@ def give(request: HttpRequest, enrollment: int, lesson: int) -> HttpResponse:
 @require_POST
 def send_back(request: HttpRequest, sign_off: int) -> HttpResponse:
     record = get_object_or_404(
-        SignOff.objects.filter(lesson__course__in=_taught(request)).select_related("lesson"),
+        SignOff.objects.filter(lesson__course__in=taught_courses(request)).select_related("lesson"),
         pk=sign_off,
     )
     try:

@@ -53,6 +53,7 @@ from courses.structure_forms import (
     StatusForm,
 )
 from courses.text import render_markdown
+from courses.views.access import instructor, taught_lesson
 from courses.views.learner import HtmxHttpRequest
 
 TEMPLATES = "courses/teach/structure/"
@@ -63,13 +64,6 @@ USERS_PER_PAGE = 25
 # --- access ----------------------------------------------------------------------------------
 
 
-def _instructor(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.is_instructor:
-        raise PermissionDenied
-    return user
-
-
 def _taught_courses(user: User) -> CourseQuerySet:
     """The courses the user teaches, each with the user's role on it as `my_role`."""
     role = CourseInstructor.objects.filter(course=OuterRef("pk"), instructor=user)
@@ -78,26 +72,17 @@ def _taught_courses(user: User) -> CourseQuerySet:
 
 def _taught_course(request: HttpRequest, slug: str, *, owner: bool = False) -> Course:
     course = get_object_or_404(
-        _taught_courses(_instructor(request)).select_related("topic"), slug=slug
+        _taught_courses(instructor(request)).select_related("topic"), slug=slug
     )
     if owner and course.my_role != OWNER:  # type: ignore[attr-defined]
         raise PermissionDenied
     return course
 
 
-def taught_lesson(request: HttpRequest, course: str, lesson: str) -> Lesson:
-    return get_object_or_404(
-        Lesson.objects.select_related("course", "module"),
-        course__in=Course.objects.taught_by(_instructor(request)),
-        course__slug=course,
-        slug=lesson,
-    )
-
-
 def _taught_module(request: HttpRequest, course: str, module: int) -> Module:
     return get_object_or_404(
         Module.objects.select_related("course"),
-        course__in=Course.objects.taught_by(_instructor(request)),
+        course__in=Course.objects.taught_by(instructor(request)),
         course__slug=course,
         pk=module,
     )
@@ -182,7 +167,7 @@ def _certificates(statuses: list[Certificate.Status]) -> Any:
 
 @require_GET
 def teaching(request: HttpRequest) -> HttpResponse:
-    user = _instructor(request)
+    user = instructor(request)
     waiting = [Certificate.Status.PENDING, Certificate.Status.RENDERING]
     courses = (
         _taught_courses(user)
@@ -204,7 +189,7 @@ def teaching(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def course_create(request: HttpRequest) -> HttpResponse:
-    user = _instructor(request)
+    user = instructor(request)
     form = CourseCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -731,7 +716,7 @@ def lesson_edit(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
 @require_POST
 def markdown_preview(request: HttpRequest) -> HttpResponse:
     """The sanitised HTML of the Markdown in the field named by `source`, for the live preview."""
-    _instructor(request)
+    instructor(request)
     source = request.POST.get("source", "body")
     text = request.POST.get(source if source in ("body", "description") else "body", "")
     return HttpResponse(render_markdown(text))
