@@ -42,11 +42,6 @@ class CertificateQuerySet(models.QuerySet["Certificate"]):
             return self.none()
         return self.filter(enrollment__practitioner=user)
 
-    def for_courses_taught_by(self, user: Any) -> "CertificateQuerySet":
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(enrollment__course__instructor_roles__instructor=user)
-
     def current(self) -> "CertificateQuerySet":
         return self.filter(status__in=Certificate.CURRENT)
 

@@ -115,7 +115,7 @@ def complete_enrollments_now_met(*, course_id: int) -> int:
     for enrollment_id in candidates.values_list("pk", flat=True).iterator(chunk_size=500):
         with transaction.atomic():
             enrollment = Enrollment.objects.select_for_update().get(pk=enrollment_id)
-            if enrollment.completed_at is None and requirements_met(enrollment):
-                _complete_enrollment_if_done(enrollment)
-                completed += 1
+            was_open = enrollment.completed_at is None
+            _complete_enrollment_if_done(enrollment)
+            completed += was_open and enrollment.completed_at is not None
     return completed

@@ -40,7 +40,7 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
     certificates = (
         Certificate.objects.of(request.user)
         .exclude(status=Certificate.Status.SUPERSEDED)
-        .select_related("enrollment__course")
+        .select_related("course")
         .order_by("-created_at")
     )
     rows = [(c, _snapshot(c)) for c in certificates]
@@ -271,9 +271,9 @@ def _registered(request: HttpRequest, code: str) -> Certificate:
     if canonical is None:
         raise Http404
     return get_object_or_404(
-        Certificate.objects.filter(
-            enrollment__course__in=taught_courses(request, staff=True)
-        ).select_related("enrollment__course"),
+        Certificate.objects.filter(course__in=taught_courses(request, staff=True)).select_related(
+            "course"
+        ),
         code=canonical,
     )
 
@@ -306,4 +306,4 @@ def certificate_action(request: HttpRequest, code: str, action: str) -> HttpResp
         messages.error(request, " ".join(exc.messages))
     except issuing.CertificateStateError as exc:
         messages.error(request, str(exc))
-    return redirect("courses:certificate_register", course=certificate.enrollment.course.slug)
+    return redirect("courses:certificate_register", course=certificate.course.slug)

@@ -445,7 +445,7 @@ def export_quiz_results(request: HttpRequest, course: str) -> StreamingHttpRespo
 
 def _certificate_rows(course: Course) -> Iterator[list[object]]:
     rows = (
-        Certificate.objects.filter(enrollment__course=course)
+        Certificate.objects.filter(course=course)
         .order_by("-created_at", "-id")
         .values_list(
             "code",

@@ -41,7 +41,7 @@ class Command(BaseCommand):
             "enrollment__course"
         )
         if options["course"]:
-            certificates = certificates.filter(enrollment__course__slug=options["course"])
+            certificates = certificates.filter(course__slug=options["course"])
         sent = 0
         for certificate in certificates.order_by("pk").iterator(chunk_size=500):
             self.stdout.write(f"{certificate.code} {certificate.status}")
