@@ -116,6 +116,20 @@ def _fresh_cache() -> Iterator[None]:
 
 
 @pytest.fixture
+def private_storage(settings, tmp_path) -> Path:
+    """Stored files (certificate PDFs) go to this test's own folder, so they can be counted."""
+    location = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location)},
+        },
+    }
+    return location
+
+
+@pytest.fixture
 def practitioner(db):
     return UserFactory.create(full_name="Priya Patel")
 

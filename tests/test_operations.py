@@ -13,9 +13,9 @@ from academy.logs import ContextFilter, JsonFormatter, about_certificate, redact
 from courses import credentials
 from courses.models import Certificate
 from courses.services import issuing
-from tests.courses.test_certificates import _private_storage, completed  # noqa: F401
+from tests.courses.test_certificates import completed
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 
 def test_responses_carry_a_request_id_and_reuse_a_sane_incoming_one(client):

@@ -26,10 +26,9 @@ from courses.services.authoring import ChoiceSpec, QuestionSpec, add_question, c
 from courses.services.enrollment import enroll
 from courses.services.grading import save_answers, start_attempt, submit_attempt
 from courses.services.progress import complete_lesson
-from tests.courses.test_certificates import _private_storage  # noqa: F401
 from tests.factories import LessonFactory, UserFactory, course_with_lessons, teach
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 VECTORS = [
     '<script>alert("xss-1")</script>',

@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,12 +61,12 @@ class ShownQuestion:
     @property
     def match_options(self) -> list[tuple[int, str]]:
         """The distinct answers of a matching question, alphabetically, by place."""
-        return list(enumerate(matching_answers(self.choices)))
+        return list(enumerate(matching_answers(c.text for c in self.choices)))
 
     @property
     def match_rows(self) -> list[tuple[int, Choice, int | None]]:
         """(place, prompt, place of the chosen answer) for each item to match."""
-        texts = matching_answers(self.choices)
+        texts = matching_answers(c.text for c in self.choices)
         by_id = {c.pk: c.text for c in self.choices}
         matches = self.matches
         rows = []
@@ -75,9 +76,9 @@ class ShownQuestion:
         return rows
 
 
-def matching_answers(choices: list[Choice]) -> list[str]:
+def matching_answers(texts: Iterable[str]) -> list[str]:
     """Each answer text once, in an order that says nothing about which prompt it belongs to."""
-    return sorted({c.text for c in choices}, key=lambda text: (text.casefold(), text))
+    return sorted(set(texts), key=lambda text: (text.casefold(), text))
 
 
 def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
@@ -125,7 +126,7 @@ def answers_from_post(attempt: Attempt, data: QueryDict) -> dict[int, Any]:
         item, kind = layout[version_id], kinds.get(version_id)
         if kind == QuestionVersion.Kind.MATCHING:
             prefix = f"q{version_id}_"
-            options = matching_answers_from_ids(item["choices"], texts)
+            options = matching_answers(texts[int(c)] for c in item["choices"])
             pairs: dict[str, int] = {}
             for key, value in data.items():
                 if key.startswith(prefix) and value != "":
@@ -148,10 +149,6 @@ def _at(items: list[Any], place: str) -> Any:
     if not place.isdigit() or int(place) >= len(items):
         raise AnswerRejectedError("An answer is not one of this question's options.")
     return items[int(place)]
-
-
-def matching_answers_from_ids(choice_ids: list[Any], texts: dict[int, str]) -> list[str]:
-    return sorted({texts[int(c)] for c in choice_ids}, key=lambda text: (text.casefold(), text))
 
 
 def review_visible(when: str, *, quiz: Quiz, passed_ever: bool, attempts_used: int) -> bool:

@@ -30,20 +30,8 @@ from courses.services.progress import complete_lesson
 from courses.tasks import MAX_RETRIES, issue_certificate, sweep_certificates
 from tests.factories import UserFactory, course_with_lessons, teach
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 Status = Certificate.Status
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    """Each test writes certificates to its own folder, so files can be counted."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
 
 
 def stored_pdfs() -> list[str]:

@@ -106,17 +106,6 @@ def course(instructor):
     return course
 
 
-@pytest.fixture
-def _private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-
-
 @pytest.mark.django_db
 def test_progress_export_has_a_row_per_enrolled_practitioner(client, instructor, course):
     first, second = course.lessons.all()
@@ -220,7 +209,7 @@ def test_quiz_results_export_has_a_row_per_submitted_attempt(client, instructor,
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("_private_storage")
+@pytest.mark.usefixtures("private_storage")
 def test_certificates_export_is_the_register(client, instructor, course):
     people = [
         UserFactory.create(full_name="Ann Issued", email="ann@example.org"),
