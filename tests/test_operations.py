@@ -72,6 +72,7 @@ def test_after_a_key_rotation_old_credentials_still_verify_with_the_published_ke
     settings.CREDENTIAL_SIGNING_KEY = credentials.generate_private_key_pem()
     settings.CREDENTIAL_RETIRED_PUBLIC_KEYS_FILE = str(retired)
     issuing.signing_key.cache_clear()
+    issuing.public_keys.cache_clear()
     try:
         new = completed(practitioner)
         issuing.issue_certificate(certificate_id=new.pk)
@@ -88,6 +89,7 @@ def test_after_a_key_rotation_old_credentials_still_verify_with_the_published_ke
             assert credentials.verify_credential(certificate.credential_jwt, public_keys=published)
     finally:
         issuing.signing_key.cache_clear()
+        issuing.public_keys.cache_clear()
 
 
 def test_requeueing_sends_unfinished_certificates_and_never_touches_issued_ones(

@@ -58,8 +58,10 @@ def signing_key() -> Ed25519PrivateKey:
     return credentials.load_or_create_key(Path(settings.CREDENTIAL_SIGNING_KEY_FILE))
 
 
+@functools.cache
 def public_keys() -> dict[str, Ed25519PublicKey]:
-    """The current key and every retired one: credentials signed before a rotation still verify."""
+    """The current key and every retired one: credentials signed before a rotation still verify.
+    Read once per process; rotating the key restarts web and workers (README, Operating it)."""
     keys = [signing_key().public_key()]
     retired = Path(settings.CREDENTIAL_RETIRED_PUBLIC_KEYS_FILE)
     if settings.CREDENTIAL_RETIRED_PUBLIC_KEYS_FILE and retired.is_file():

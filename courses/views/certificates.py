@@ -105,11 +105,13 @@ class PdfCheckForm(forms.Form):
         return digest.hexdigest().encode()
 
 
-def _verifiable(request: HttpRequest, code: str) -> Certificate:
-    """Unknown and malformed codes are the same 404; lookups are rate-limited per address."""
-    limited = consume_or_429(request, action="verify_certificate", limit_get=True)
-    if limited is not None:
-        raise _RateLimited(limited)
+def _over_the_limit(request: HttpRequest) -> HttpResponse | None:
+    """Verification lookups are rate-limited per address: the 429 to send, or None."""
+    return consume_or_429(request, action="verify_certificate", limit_get=True)
+
+
+def _verifiable(code: str) -> Certificate:
+    """Unknown and malformed codes are the same 404."""
     canonical = normalize_code(code)
     if canonical is None:
         raise Http404
@@ -123,11 +125,6 @@ def _verifiable(request: HttpRequest, code: str) -> Certificate:
         ).select_related("superseded_by"),
         code=canonical,
     )
-
-
-class _RateLimited(Exception):
-    def __init__(self, response: HttpResponse) -> None:
-        self.response = response
 
 
 def _current_of(certificate: Certificate) -> Certificate | None:
@@ -144,10 +141,9 @@ def _current_of(certificate: Certificate) -> Certificate | None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        certificate = _verifiable(request, code)
-    except _RateLimited as limited:
-        return limited.response
+    if (limited := _over_the_limit(request)) is not None:
+        return limited
+    certificate = _verifiable(code)
     snapshot = _snapshot(certificate)
     form = PdfCheckForm(request.POST or None, request.FILES or None)
     pdf_matches = None
@@ -168,10 +164,9 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 @require_GET
 def verify_json(request: HttpRequest, code: str) -> JsonResponse:
-    try:
-        certificate = _verifiable(request, code)
-    except _RateLimited as limited:
-        return JsonResponse({"error": "rate limited"}, status=limited.response.status_code)
+    if _over_the_limit(request) is not None:
+        return JsonResponse({"error": "rate limited"}, status=429)
+    certificate = _verifiable(code)
     snapshot = _snapshot(certificate)
     current = _current_of(certificate)
     body: dict[str, Any] = {
