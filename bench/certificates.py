@@ -27,6 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.database import fresh_database  # noqa: E402
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_certificates"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 
@@ -39,9 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
-    name, server = url.rsplit("/", 1)[1], url.rsplit("/", 1)[0] + "/postgres"
-    subprocess.run(["psql", server, "-qc", f'DROP DATABASE IF EXISTS "{name}"'], check=True)
-    subprocess.run(["psql", server, "-qc", f'CREATE DATABASE "{name}"'], check=True)
+    fresh_database(url)
     work = Path(tempfile.mkdtemp(prefix="bench-certificates-"))
     env = {
         "DJANGO_SETTINGS_MODULE": "academy.settings",

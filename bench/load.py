@@ -46,6 +46,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.database import fresh_database  # noqa: E402
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_load"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/12"
 LOADENV = ROOT / "var" / "loadenv"
@@ -84,16 +87,6 @@ def ensure_loadenv() -> Path:
         subprocess.run([sys.executable, "-m", "venv", str(LOADENV)], check=True)
         subprocess.run([str(LOADENV / "bin" / "pip"), "install", "--quiet", "locust"], check=True)
     return locust
-
-
-def fresh_database(url: str) -> None:
-    name, server = url.rsplit("/", 1)[1], url.rsplit("/", 1)[0] + "/postgres"
-    if not name.startswith("bench_"):
-        raise SystemExit(f"refusing to drop {name!r}: a benchmark database is named bench_*")
-    subprocess.run(
-        ["psql", server, "-qc", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=True
-    )
-    subprocess.run(["psql", server, "-qc", f'CREATE DATABASE "{name}"'], check=True)
 
 
 # --- data ------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import random
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -32,6 +31,9 @@ ROOT = HERE.parent
 # Run as a script, this folder would lead the import path and this file would stand in for the
 # standard library's `statistics` module wherever a library imports it.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
+
+from bench.database import fresh_database  # noqa: E402
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_statistics"
 QUESTIONS = 20
 
@@ -43,10 +45,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-    name, server = url.rsplit("/", 1)[1], url.rsplit("/", 1)[0] + "/postgres"
-    # A fresh database each run: the figures never depend on what an earlier run left.
-    subprocess.run(["psql", server, "-qc", f'DROP DATABASE IF EXISTS "{name}"'], check=True)
-    subprocess.run(["psql", server, "-qc", f'CREATE DATABASE "{name}"'], check=True)
+    fresh_database(url)
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "bench.settings",

@@ -12,13 +12,15 @@ Prints per-request milliseconds, throughput and ratios. Run by hand; it never fa
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.database import fresh_database  # noqa: E402
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_quizzes"
 
 
@@ -27,10 +29,7 @@ def main() -> None:
     parser.add_argument("--attempts", type=int, default=200)
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-    name, server = url.rsplit("/", 1)[1], url.rsplit("/", 1)[0] + "/postgres"
-    # A fresh database each run: the figures never depend on what an earlier run left.
-    subprocess.run(["psql", server, "-qc", f'DROP DATABASE IF EXISTS "{name}"'], check=True)
-    subprocess.run(["psql", server, "-qc", f'CREATE DATABASE "{name}"'], check=True)
+    fresh_database(url)
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "bench.settings",

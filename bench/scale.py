@@ -28,7 +28,6 @@ import logging
 import os
 import random
 import re
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -41,6 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, bench/ comes first on the path; keep it off so no file there can stand in for
 # a standard library module.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
+
+from bench.database import fresh_database  # noqa: E402
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_scale"
 GOAL_P95_MS = 50.0
 WARM_UP = 10
@@ -382,10 +384,7 @@ def changes(database: str) -> list[Change]:
 
 
 def recreate_database(url: str) -> None:
-    name, server = url.rsplit("/", 1)[1], url.rsplit("/", 1)[0] + "/postgres"
-    # A fresh database each run: the figures never depend on what an earlier run left.
-    subprocess.run(["psql", server, "-qc", f'DROP DATABASE IF EXISTS "{name}"'], check=True)
-    subprocess.run(["psql", server, "-qc", f'CREATE DATABASE "{name}"'], check=True)
+    fresh_database(url)
 
 
 def fill(url: str) -> None:
