@@ -134,6 +134,16 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered fragments that hold nothing personal (the site's navigation and footer, a lesson's
+# content), kept in each process: a hit costs microseconds where Redis would cost a round trip.
+# Their keys carry what they show (language, role, the course's content version), so nothing
+# has to be invalidated; a deploy starts empty.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 24 * 3600,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 # --- Accounts -------------------------------------------------------------------------------
 

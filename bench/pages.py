@@ -211,6 +211,8 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     pages: list[tuple[str, str, str | None]] = [
         ("bare view (floor)", "/bench/bare/", None),
+        ("bare view, logged in", "/bench/bare-logged-in/", cookie),
+        ("site frame, logged in", "/bench/base-template/", cookie),
         ("home", "/", None),
         ("catalog (anonymous)", "/courses/", None),
         ("catalog (logged in)", "/courses/", cookie),

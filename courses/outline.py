@@ -23,8 +23,16 @@ class State(StrEnum):
 class LessonEntry:
     lesson: Lesson
     state: State
-    locked_reason: str = ""
+    blocked_by: Lesson | None = None  # for a locked lesson, the required one to finish first
     is_current: bool = False
+
+    @property
+    def locked_reason(self) -> str:
+        if self.state is not State.LOCKED or self.blocked_by is None:
+            return ""
+        return _("Complete “%(title)s” first: this course is taken in order.") % {
+            "title": self.blocked_by.title
+        }
 
 
 @dataclass
@@ -35,6 +43,7 @@ class ModuleEntry:
 
 @dataclass(frozen=True)
 class Outline:
+    key: str  # every lesson and its state: equal keys show the same outline
     modules: list[ModuleEntry]
     entries: list[LessonEntry]
     required_total: int
@@ -82,18 +91,15 @@ def build_outline(
     blocking: Lesson | None = None  # the earliest required lesson not yet done
     for lesson in lessons:
         if lesson.pk in done:
-            state, reason = State.DONE, ""
+            state, blocked_by = State.DONE, None
         elif order_required and blocking is not None:
-            state = State.LOCKED
-            reason = _("Complete “%(title)s” first: this course is taken in order.") % {
-                "title": blocking.title
-            }
+            state, blocked_by = State.LOCKED, blocking
         else:
-            state, reason = State.OPEN, ""
+            state, blocked_by = State.OPEN, None
         entry = LessonEntry(
             lesson=lesson,
             state=state,
-            locked_reason=reason,
+            blocked_by=blocked_by,
             is_current=current is not None and lesson.pk == current.pk,
         )
         entries.append(entry)
@@ -104,6 +110,7 @@ def build_outline(
             blocking = lesson
     required = [lesson for lesson in lessons if lesson.required]
     return Outline(
+        key="|".join(f"{e.lesson.pk}:{e.state}" for e in entries),
         modules=list(modules.values()),
         entries=entries,
         required_total=len(required),

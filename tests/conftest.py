@@ -24,7 +24,10 @@ settings.STORAGES = {
 settings.WHITENOISE_USE_FINDERS = True
 Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 TEST_CACHE_PREFIX = f"test{os.getpid()}"
-settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": TEST_CACHE_PREFIX}}
+settings.CACHES = {
+    **settings.CACHES,
+    "default": {**settings.CACHES["default"], "KEY_PREFIX": TEST_CACHE_PREFIX},
+}
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -12,11 +12,12 @@ CLOSED_PORT_URL = "redis://127.0.0.1:1/0"
 def redis_unreachable(settings, celery_conf):
     """Cache and broker both pointed at a port nothing listens on, tasks no longer in-process."""
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CLOSED_PORT_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+        },
     }
     celery_conf(broker_url=CLOSED_PORT_URL, task_always_eager=False)
 

@@ -9,6 +9,7 @@ from django.db.models import BigIntegerField, Func, OuterRef, Q, Subquery, Sum, 
 from django.db.models.expressions import Star
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.text import render_markdown
@@ -66,6 +67,11 @@ class CourseQuerySet(models.QuerySet["Course"]):
         return self.filter(
             Q(status=Course.Status.PUBLISHED) | Q(instructor_roles__instructor=user)
         ).distinct()
+
+    def mark_changed(self) -> int:
+        """Move the courses' `updated_at` on: it is the version that cached views of a course
+        (catalog cards, the lesson outline, lesson content) carry in their keys."""
+        return self.update(updated_at=timezone.now())
 
     def with_outline_totals(self) -> "CourseQuerySet":
         lessons = Lesson.objects.filter(course=OuterRef("pk")).order_by().values("course")

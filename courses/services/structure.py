@@ -114,6 +114,8 @@ def _renumber(items: Sequence[Any], *also: str) -> None:
             changed.append(item)
     if changed:
         type(items[0]).objects.bulk_update(changed, ["position", *also])
+        # bulk_update sends no post_save: move the course's content version on here.
+        Course.objects.filter(pk=items[0].course_id).mark_changed()
 
 
 def _slug_base(title: str, fallback: str) -> str:

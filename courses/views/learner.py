@@ -1,5 +1,7 @@
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
@@ -7,7 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -110,21 +112,36 @@ def _percent(enrollment: Enrollment) -> int:
     return round(100 * enrollment.required_done / total)  # type: ignore[attr-defined]
 
 
+@lru_cache(maxsize=256)
+def _published_lessons(course_id: int, version: datetime) -> tuple[Lesson, ...]:
+    """A course's published lessons in order, with their modules, kept in each process.
+
+    `version` is the course's `updated_at`, which every saved or deleted lesson or module moves
+    on (courses/signals.py), so a changed course is simply a new key. The instances are shared
+    between requests and only read."""
+    return tuple(
+        Lesson.objects.published()
+        .filter(course_id=course_id)
+        .select_related("module")
+        .defer("body", "body_html", "transcript")
+    )
+
+
 def _course_outline(
     course: Course, enrollment: Enrollment | None, current: Lesson | None = None
 ) -> Outline:
-    """The course's lessons and the practitioner's progress through them, in one query."""
-    lessons = Lesson.objects.published().filter(course=course).select_related("module")
+    """The course's lessons (shared, see above) and the practitioner's progress through them:
+    one small query for the lessons they have completed."""
+    completed: list[int] = []
     if enrollment is not None:
-        lessons = lessons.annotate(
-            done=Exists(
-                LessonCompletion.objects.filter(enrollment=enrollment, lesson=OuterRef("pk"))
+        completed = list(
+            LessonCompletion.objects.filter(enrollment=enrollment).values_list(
+                "lesson_id", flat=True
             )
         )
-    loaded = list(lessons)
     return build_outline(
-        lessons=loaded,
-        completed_ids=[lesson.pk for lesson in loaded if getattr(lesson, "done", False)],
+        lessons=_published_lessons(course.pk, course.updated_at),
+        completed_ids=completed,
         order_required=course.order_required,
         current=current,
     )

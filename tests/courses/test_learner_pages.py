@@ -4,6 +4,7 @@ from django.urls import reverse
 from courses.models import Course, Enrollment, LessonCompletion
 from courses.services.enrollment import enroll
 from courses.services.progress import complete_lesson
+from courses.services.structure import reorder_lessons
 from tests.factories import CourseFactory, TopicFactory, UserFactory, course_with_lessons, teach
 
 pytestmark = pytest.mark.django_db
@@ -170,6 +171,62 @@ def test_lesson_page_renders_content_safety_notice_video_and_outline(client, pra
     assert "Transcript" in page
     assert 'id="outline"' in page
     assert "Mark as complete" in page
+
+
+def test_lesson_page_shows_any_edit_at_once_though_its_fragments_are_cached(client, practitioner):
+    """Lesson content and the outline are cached under the course's content version, which every
+    saved lesson or module (and a reorder, which saves none) moves on."""
+    course = course_with_lessons(3)
+    first, second, third = course.lessons.all()
+    enroll(practitioner=practitioner, course=course)
+    client.force_login(practitioner)
+    assert "Lesson 2" in client.get(lesson_url(first)).content.decode()
+
+    first.body = "Fresh words about fascia."
+    first.save()  # as the admin or any other path would
+    second.title = "Renamed lesson"
+    second.save()
+    module = first.module
+    module.title = "Renamed module"
+    module.save()
+    page = client.get(lesson_url(first)).content.decode()
+    assert "Fresh words about fascia." in page
+    assert "Renamed lesson" in page
+    assert "Renamed module" in page
+
+    reorder_lessons(module=module, lesson_ids=[first.pk, third.pk, second.pk])
+    page = client.get(lesson_url(first)).content.decode()
+    assert page.index("Lesson 3") < page.index("Renamed lesson")
+
+
+def test_practitioners_at_the_same_point_share_the_outline_but_each_sees_their_own(client):
+    course = course_with_lessons(3)
+    first = course.lessons.first()
+    ahead, behind = UserFactory.create(), UserFactory.create()
+    for practitioner in (ahead, behind):
+        enroll(practitioner=practitioner, course=course)
+
+    def outline_of(practitioner) -> str:
+        client.force_login(practitioner)
+        page = client.get(lesson_url(first)).content.decode()
+        return page[page.index('id="outline"') :]
+
+    assert outline_of(ahead) == outline_of(behind)
+    complete_lesson(practitioner=ahead, lesson=first)
+    assert "1 of 3 required lessons done" in outline_of(ahead)
+    assert "0 of 3 required lessons done" in outline_of(behind)
+
+
+def test_navigation_follows_the_viewers_role_though_it_is_cached(client, practitioner, instructor):
+    teaching = reverse("courses:teaching")
+    client.force_login(instructor)
+    assert f'href="{teaching}"' in client.get(reverse("courses:catalog")).content.decode()
+    client.force_login(practitioner)
+    page = client.get(reverse("courses:catalog")).content.decode()
+    assert f'href="{teaching}"' not in page
+    assert 'aria-current="page"' in page
+    client.logout()
+    assert "Log in" in client.get(reverse("courses:catalog")).content.decode()
 
 
 def test_lesson_of_a_course_you_are_not_enrolled_on_sends_you_to_enrol(client, practitioner):

@@ -1,0 +1,17 @@
+"""Any saved or deleted module or lesson moves its course's content version on, whoever made the
+change (the structure pages, the admin, an import), so caches keyed by it never serve old text."""
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from courses.models import Course, Lesson, Module
+
+
+@receiver(post_save, sender=Lesson)
+@receiver(post_delete, sender=Lesson)
+@receiver(post_save, sender=Module)
+@receiver(post_delete, sender=Module)
+def course_content_changed(sender: type, instance: Lesson | Module, **kwargs: Any) -> None:
+    Course.objects.filter(pk=instance.course_id).mark_changed()
