@@ -66,3 +66,15 @@ def refresh_quiz_statistics() -> int:
     for quiz_id in ids:
         compute_quiz_statistics.delay(quiz_id)
     return len(ids)
+
+
+@shared_task(acks_late=True, expires=600)
+def refresh_course_insight(course_id: int) -> None:
+    """Compute a course's insight figures for its dashboard; a course deleted meanwhile is
+    skipped. A lost run costs nothing: the next view of the dashboard queues another."""
+    from courses.models import Course
+    from courses.services import insight
+
+    course = Course.objects.filter(pk=course_id).first()
+    if course is not None:
+        insight.refresh_figures(course)

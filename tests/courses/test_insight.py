@@ -10,6 +10,7 @@ from courses.models import Choice, Enrollment, Lesson, LessonCompletion
 from courses.services.enrollment import enroll
 from courses.services.grading import save_answers, start_attempt, submit_attempt
 from courses.services.progress import complete_lesson
+from tests.conftest import clear_test_cache
 from tests.factories import UserFactory, course_with_lessons, quiz_for, teach
 
 pytestmark = pytest.mark.django_db
@@ -286,6 +287,9 @@ def course_with_learners(instructor, *, learners: int, lessons: int):
 
 
 def dashboard_queries(client, course) -> int:
+    """Queries of a view that computes the figures (none stored)."""
+    clear_test_cache()
+    client.force_login(client.session_user)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(insight_url(course))
     assert response.status_code == 200
@@ -295,8 +299,7 @@ def dashboard_queries(client, course) -> int:
 def test_dashboard_queries_do_not_grow_with_learners(client, instructor):
     few = course_with_learners(instructor, learners=2, lessons=2)
     many = course_with_learners(instructor, learners=40, lessons=2)
-    client.force_login(instructor)
-    dashboard_queries(client, few)  # the session is read once per test
+    client.session_user = instructor
 
     assert dashboard_queries(client, few) == dashboard_queries(client, many)
 
@@ -307,8 +310,76 @@ def test_dashboard_queries_do_not_grow_with_lessons_or_quizzes(client, instructo
     for lesson in list(large.lessons.all())[:5]:
         if not hasattr(lesson, "quiz"):
             quiz_for(lesson, questions=1)
+    client.session_user = instructor
     client.force_login(instructor)
-    dashboard_queries(client, small)
 
     assert len(client.get(insight_url(large)).context["quizzes"]) == 6
     assert dashboard_queries(client, small) == dashboard_queries(client, large)
+
+
+def test_stored_figures_are_served_without_recomputing(client, instructor):
+    course = course_with_learners(instructor, learners=3, lessons=2)
+    client.session_user = instructor
+    computing = dashboard_queries(client, course)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(insight_url(course))
+    assert response.status_code == 200
+    assert len(queries) < computing - 3  # the session, the user and the course only
+    assert not response.context["refreshing"]
+
+
+# --- stored figures ----------------------------------------------------------------------------
+
+
+def test_figures_are_dated_and_fresh_ones_are_shown_as_they_are(client, instructor, owned_course):
+    enroll(practitioner=UserFactory.create(), course=owned_course)
+    client.force_login(instructor)
+    first = client.get(insight_url(owned_course))
+    assert "Figures as of" in first.content.decode()
+    enroll(practitioner=UserFactory.create(), course=owned_course)
+
+    again = client.get(insight_url(owned_course))
+
+    assert again.context["summary"].enrolled == 1  # computed under two minutes ago
+    assert "being computed" not in again.content.decode()
+
+
+def test_stale_figures_are_shown_while_one_refresh_is_queued(
+    client, instructor, owned_course, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from courses import tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.refresh_course_insight, "delay", queued.append)
+    enroll(practitioner=UserFactory.create(), course=owned_course)
+    client.force_login(instructor)
+    client.get(insight_url(owned_course))
+    enroll(practitioner=UserFactory.create(), course=owned_course)
+    settings.COURSE_INSIGHT_FRESH_SECONDS = 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stale = client.get(insight_url(owned_course))
+        client.get(insight_url(owned_course))
+
+    assert stale.context["summary"].enrolled == 1
+    assert stale.context["refreshing"]
+    assert "Newer figures are being computed" in stale.content.decode()
+    assert queued == [owned_course.pk]  # once, however many views
+
+    tasks.refresh_course_insight(owned_course.pk)  # the worker's run
+    settings.COURSE_INSIGHT_FRESH_SECONDS = 120
+    fresh = client.get(insight_url(owned_course))
+    assert fresh.context["summary"].enrolled == 2
+    assert not fresh.context["refreshing"]
+
+
+def test_a_changed_lesson_shows_at_once(client, instructor, owned_course):
+    client.force_login(instructor)
+    client.get(insight_url(owned_course))
+    lesson = owned_course.lessons.first()
+    lesson.title = "Renamed after the figures were computed"
+    lesson.save()
+
+    page = client.get(insight_url(owned_course)).content.decode()
+
+    assert "Renamed after the figures were computed" in page
