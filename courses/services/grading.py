@@ -10,7 +10,12 @@ from academy.models import User
 from courses.models import Attempt, Choice, Enrollment, QuestionVersion, Quiz, Response
 from courses.outline import State, build_outline
 from courses.scoring import score
-from courses.services.progress import LessonLockedError, NotEnrolledError, record_quiz_pass
+from courses.services.progress import (
+    LessonLockedError,
+    NotEnrolledError,
+    published_lessons,
+    record_quiz_pass,
+)
 from courses.services.statistics import queue_quiz_statistics
 
 _shuffler = random.SystemRandom()
@@ -81,7 +86,7 @@ def start_attempt(*, practitioner: User, quiz: Quiz) -> Attempt:
         _grade(open_attempt)
     if lesson.course.order_required:
         outline = build_outline(
-            lessons=list(lesson.course.lessons.published().select_related("module")),
+            lessons=published_lessons(lesson.course),
             completed_ids=enrollment.completions.values_list("lesson_id", flat=True),
             order_required=True,
         )

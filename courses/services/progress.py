@@ -1,9 +1,12 @@
+from datetime import datetime
+from functools import lru_cache
+
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from academy.models import User
-from courses.models import Enrollment, Lesson, LessonCompletion, Quiz
+from courses.models import Course, Enrollment, Lesson, LessonCompletion, Quiz
 from courses.outline import State, build_outline
 from courses.services.issuing import request_certificate
 from courses.tasks import issue_certificate
@@ -23,6 +26,25 @@ class QuizRequiredError(Exception):
 
 class SignOffRequiredError(Exception):
     """The lesson is a practical assessment: an instructor's sign-off completes it."""
+
+
+@lru_cache(maxsize=256)
+def _published_lessons(course_id: int, version: datetime) -> tuple[Lesson, ...]:
+    return tuple(
+        Lesson.objects.published()
+        .filter(course_id=course_id)
+        .select_related("module")
+        .defer("body", "body_html", "transcript")
+    )
+
+
+def published_lessons(course: Course) -> tuple[Lesson, ...]:
+    """The course's published lessons in order, with their modules, kept in each process.
+
+    The key holds the course's `updated_at`, which every saved or deleted lesson or module moves
+    on (courses/signals.py), so a changed course is simply a new key. The instances are shared
+    between requests and only read; the lessons' text is left in the database."""
+    return _published_lessons(course.pk, course.updated_at)
 
 
 def requirements_met(enrollment: Enrollment) -> bool:
@@ -67,17 +89,13 @@ def _record_completion(*, practitioner: User, lesson: Lesson) -> LessonCompletio
     )
     if enrollment is None:
         raise NotEnrolledError
-    existing = LessonCompletion.objects.filter(enrollment=enrollment, lesson=lesson).first()
-    if existing is not None:
-        return existing
+    completed_ids = set(enrollment.completions.values_list("lesson_id", flat=True))
+    if lesson.pk in completed_ids:
+        return LessonCompletion.objects.get(enrollment=enrollment, lesson=lesson)
     if lesson.course.order_required:
         outline = build_outline(
-            lessons=list(
-                Lesson.objects.published()
-                .filter(course_id=lesson.course_id)
-                .select_related("module")
-            ),
-            completed_ids=enrollment.completions.values_list("lesson_id", flat=True),
+            lessons=published_lessons(lesson.course),
+            completed_ids=completed_ids,
             order_required=True,
         )
         entry = outline.entry(lesson)

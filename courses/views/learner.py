@@ -1,7 +1,5 @@
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
@@ -39,6 +37,7 @@ from courses.services.progress import (
     QuizRequiredError,
     SignOffRequiredError,
     complete_lesson,
+    published_lessons,
 )
 
 
@@ -112,21 +111,6 @@ def _percent(enrollment: Enrollment) -> int:
     return round(100 * enrollment.required_done / total)  # type: ignore[attr-defined]
 
 
-@lru_cache(maxsize=256)
-def _published_lessons(course_id: int, version: datetime) -> tuple[Lesson, ...]:
-    """A course's published lessons in order, with their modules, kept in each process.
-
-    `version` is the course's `updated_at`, which every saved or deleted lesson or module moves
-    on (courses/signals.py), so a changed course is simply a new key. The instances are shared
-    between requests and only read."""
-    return tuple(
-        Lesson.objects.published()
-        .filter(course_id=course_id)
-        .select_related("module")
-        .defer("body", "body_html", "transcript")
-    )
-
-
 def _course_outline(
     course: Course, enrollment: Enrollment | None, current: Lesson | None = None
 ) -> Outline:
@@ -140,7 +124,7 @@ def _course_outline(
             )
         )
     return build_outline(
-        lessons=_published_lessons(course.pk, course.updated_at),
+        lessons=published_lessons(course),
         completed_ids=completed,
         order_required=course.order_required,
         current=current,
