@@ -9,7 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings")
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
 from celery.signals import task_postrun, task_prerun
-from django.db import transaction
+from django.db import close_old_connections, transaction
 
 from academy.logs import request_id
 
@@ -41,3 +41,14 @@ def _log_with_the_task_id(task_id: str, **kwargs: Any) -> None:
 @task_postrun.connect
 def _forget_the_task_id(**kwargs: Any) -> None:
     request_id.set("-")
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(sender: Any = None, **kwargs: Any) -> None:
+    """Around each task, what Django does around each request: close a connection that is
+    broken, in a transaction left open, or older than CONN_MAX_AGE, and health-check the rest on
+    first use. Celery's fixup would close every connection instead (see CELERY_DB_REUSE_MAX).
+    Not for eager tasks, which run inside the caller's connection and transaction."""
+    if not getattr(getattr(sender, "request", None), "is_eager", False):
+        close_old_connections()

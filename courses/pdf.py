@@ -8,6 +8,7 @@ Plain canvas drawing rather than Platypus: the layout is fixed, and this runs on
 import io
 import os
 import threading
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +18,7 @@ import segno
 from reportlab import rl_config
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -64,25 +65,55 @@ MONTHS = (
 QR_QUIET_MODULES = 4
 # The symbol alone is 3.2 cm: readable from a printout by any phone camera.
 QR_SYMBOL_SIZE = 92.0
+# A fixed data mask instead of segno scoring all eight (~3.7 ms of the ~9 ms render). Any mask
+# gives a valid symbol: the reader takes it from the format information; the penalty score only
+# ranks readability. Pattern 4 scored best, or within a few points of it, on verification URLs
+# with random codes (best for 38% of 600 samples; mean excess over the best mask 41 points,
+# against 70-216 for the others).
+QR_MASK = 4
 
 
 @dataclass(frozen=True)
 class _Fonts:
     sans: str
     sans_bold: str
-    serif: str
 
 
-# Three faces only: every face used is embedded as a subset, ~20 kB and ~2 ms per render each.
+# Two faces only: every face used is embedded as a subset, each costing time on every render
+# (subsetting and compressing it) and ~10 kB. The heading and the holder's name were once set in
+# DejaVu Serif; that was only a look, and the regular face carries them as legibly.
 _FONT_FILES = {
     "sans": "DejaVuSans.ttf",
     "sans_bold": "DejaVuSans-Bold.ttf",
-    "serif": "DejaVuSerif.ttf",
 }
 _registered: dict[Path, _Fonts] = {}
 _register_lock = threading.Lock()
 # rl_config.useA85 is process-wide and read while saving; see _save.
 _save_lock = threading.Lock()
+
+
+class _FastFlate(pdfdoc.PDFStreamFilterZCompress):
+    """Flate at level 1 rather than zlib's default 6."""
+
+    def encode(self, text: bytes) -> bytes:
+        return zlib.compress(text, 1)
+
+
+_FAST_FLATE = _FastFlate()
+
+
+class _Face(TTFont):
+    """A face whose embedded subsets are deflated at level 1: compressing the two subsets at
+    the default level took ~0.6 ms of each render, level 1 ~0.15 ms, for ~4% more bytes
+    (1.5 kB) on the PDF. The subset streams are found by the name ReportLab registers them
+    under; should that name change, they are simply compressed at the default level again."""
+
+    def addObjects(self, doc: pdfdoc.PDFDocument) -> None:
+        super().addObjects(doc)
+        prefix = f"fontFile:{self.face.filename}("
+        for name, stream in doc.idToObject.items():
+            if name.startswith(prefix) and isinstance(stream, pdfdoc.PDFStream):
+                stream.filters = [_FAST_FLATE]
 
 
 def _fonts(font_dir: Path | None) -> _Fonts:
@@ -108,7 +139,11 @@ def _fonts(font_dir: Path | None) -> _Fonts:
         suffix = f"@{len(_registered)}" if _registered else ""
         names = {role: f"{path.stem}{suffix}" for role, path in paths.items()}
         for role, path in paths.items():
-            pdfmetrics.registerFont(TTFont(names[role], str(path)))
+            # Not asciiReadable: ReportLab would otherwise put all of ASCII into each face's
+            # subset, to keep the content stream readable as ASCII; only the glyphs used are
+            # embedded now (~1.5 ms less per render). Copying and searching the text go through
+            # the ToUnicode map either way, and code 32 stays the space.
+            pdfmetrics.registerFont(_Face(names[role], str(path), asciiReadable=False))
         fonts = _Fonts(**names)
         _registered[directory] = fonts
         return fonts
@@ -214,7 +249,7 @@ def _frame(canvas: Canvas) -> None:
 
 def _qr(canvas: Canvas, url: str, right: float, bottom: float) -> float:
     """Draw the QR code as vector rectangles, one per horizontal run; return its left edge."""
-    matrix = segno.make(url, error="m", micro=False).matrix
+    matrix = segno.make(url, error="m", micro=False, mask=QR_MASK).matrix
     count = len(matrix)
     module = QR_SYMBOL_SIZE / count
     total = (count + 2 * QR_QUIET_MODULES) * module
@@ -429,18 +464,18 @@ def render_certificate(snapshot: CertificateSnapshot, *, font_dir: Path | None =
     heading = (
         "Certificate of Continuing Education" if accreditation else "Certificate of Completion"
     )
-    canvas.setFont(fonts.serif, 31)
+    canvas.setFont(fonts.sans, 31)
     canvas.drawCentredString(CENTER_X, 482, heading)
     canvas.setStrokeColor(ACCENT)
     canvas.setLineWidth(1.4)
     canvas.line(CENTER_X - 36, 466, CENTER_X + 36, 466)
 
-    name = _fit(snapshot.holder_name, fonts.serif, CONTENT_WIDTH, 32, 20, two_lines=(22, 10))
+    name = _fit(snapshot.holder_name, fonts.sans, CONTENT_WIDTH, 32, 20, two_lines=(22, 10))
     course = _fit(title, fonts.sans_bold, CONTENT_WIDTH, 19, 14, two_lines=(16, 8))
     pieces = [
         _text_piece(canvas, _Fit(11, ["This certifies that"]), fonts.sans, MUTED),
         _gap(12),
-        _text_piece(canvas, name, fonts.serif, INK, 1.15),
+        _text_piece(canvas, name, fonts.sans, INK, 1.15),
         _gap(14),
         _text_piece(canvas, _Fit(11, ["has completed"]), fonts.sans, MUTED),
         _gap(11),

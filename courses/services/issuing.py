@@ -4,6 +4,10 @@ The certificate row is the outbox. `issue_certificate` may run any number of tim
 several workers, or again after a crash: a lease on the row decides who renders, the PDF goes to
 a key derived from the code (and is deterministic, so a rerun writes the same bytes), and the
 e-mail is sent under the row lock only while `emailed_at` is empty.
+
+Issuing locks only the certificate's row (FOR UPDATE OF): the course and the holder are read in
+the same transaction but not locked, so workers issuing certificates for one course do not
+queue on the course's row, nor hold up its instructors' edits.
 """
 
 import functools
@@ -94,7 +98,11 @@ def request_certificate(*, enrollment: Enrollment) -> Certificate:
 
 def active_accreditations(course: Course, day: date) -> list[Accreditation]:
     """The approvals in force on the day, the most recent first."""
-    return list(course.accreditations.active_on(day).select_related("body"))
+    # An explicit order: the model's default starts with the course's own ordering, which only
+    # adds a join to courses_course when every row belongs to one course anyway.
+    return list(
+        course.accreditations.active_on(day).select_related("body").order_by("-valid_from", "id")
+    )
 
 
 def blocking_reason(course: Course, accreditations: list[Accreditation]) -> str:
@@ -126,13 +134,27 @@ def issue_certificate(*, certificate_id: int) -> Certificate:
     claim = _claim(certificate_id)
     if claim is not None:
         with about_certificate(claim.code):
-            _render_sign_and_mark(claim)
-    _email_once(certificate_id)
-    return Certificate.objects.get(pk=certificate_id)
+            certificate = _render_sign_and_mark(claim)
+        if certificate is not None:
+            return certificate
+    # Nothing to render (already issued, or another worker holds the lease): the e-mail may
+    # still be owed, e.g. after a crash or a mail error that followed the issue.
+    return _email_once(certificate_id)
 
 
-def _render_sign_and_mark(claim: "_Claim") -> None:
-    """Render, store, sign and mark issued; on any error hand the claim back and re-raise."""
+def _locked(certificate_id: int) -> Certificate:
+    """The certificate with its holder, its row (only) locked until the transaction ends."""
+    return (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("enrollment__practitioner")
+        .get(pk=certificate_id)
+    )
+
+
+def _render_sign_and_mark(claim: "_Claim") -> Certificate | None:
+    """Render, store, sign, mark issued and e-mail; None when the lease was lost to another
+    claim. On any error hand the claim back and re-raise (a mail error comes after the issue
+    was committed: the certificate then stays issued and a retry sends only the e-mail)."""
     try:
         pdf = render_certificate(claim.snapshot)
         pdf_key, pdf_sha256 = _store_pdf(claim.code, pdf)
@@ -147,7 +169,7 @@ def _render_sign_and_mark(claim: "_Claim") -> None:
         token = credentials.sign_credential(
             credential, private_key=key, kid=credentials.key_id(key.public_key())
         )
-        _mark_issued(
+        return _mark_issued(
             claim, pdf_key=pdf_key, pdf_sha256=pdf_sha256, credential=credential, jwt=token
         )
     except Exception as exc:
@@ -161,7 +183,7 @@ def _render_sign_and_mark(claim: "_Claim") -> None:
 def _claim(certificate_id: int) -> _Claim | None:
     """Take the certificate for rendering, or None when there is nothing to render now."""
     certificate = (
-        Certificate.objects.select_for_update()
+        Certificate.objects.select_for_update(of=("self",))
         .select_related("enrollment__course", "enrollment__practitioner")
         .get(pk=certificate_id)
     )
@@ -226,9 +248,11 @@ def _freeze(
             approved_hours=accreditation.approved_hours,
         )
     instructors = tuple(
-        role.instructor.full_name
-        for role in course.instructor_roles.select_related("instructor").order_by("position", "id")
-        if role.instructor.full_name
+        name
+        for name in course.instructor_roles.order_by("position", "id").values_list(
+            "instructor__full_name", flat=True
+        )
+        if name
     )
     salt = secrets.token_hex(16)
     completed_at = enrollment.completed_at or timezone.now()
@@ -273,23 +297,29 @@ def _store_pdf(code: str, pdf: bytes) -> tuple[str, str]:
     return key, digest
 
 
-@transaction.atomic
 def _mark_issued(
     claim: _Claim, *, pdf_key: str, pdf_sha256: str, credential: dict[str, object], jwt: str
-) -> None:
-    certificate = Certificate.objects.select_for_update().get(pk=claim.certificate_id)
-    if certificate.status != Status.RENDERING or certificate.tries != claim.tries:
-        return  # our lease ran out and another claim took over; it writes the same result
-    certificate.status = Status.ISSUED
-    certificate.issued_at = timezone.now()
-    certificate.lease_until = None
-    certificate.pdf_key = pdf_key
-    certificate.pdf_sha256 = pdf_sha256
-    certificate.credential = credential
-    certificate.credential_jwt = jwt
-    certificate.last_error = ""
-    certificate.save(
-        update_fields=[
+) -> Certificate | None:
+    """Mark the certificate issued and send its e-mail, in one transaction under the row lock
+    (one commit where issuing and then e-mailing took two). None when our lease ran out and
+    another claim took over: that claim writes the same result and sends the e-mail.
+
+    A failed send does not undo the issue: the certificate is committed issued with emailed_at
+    empty, then the error is raised, so the task retries and _email_once sends it."""
+    unsent: Exception | None = None
+    with transaction.atomic():
+        certificate = _locked(claim.certificate_id)
+        if certificate.status != Status.RENDERING or certificate.tries != claim.tries:
+            return None
+        certificate.status = Status.ISSUED
+        certificate.issued_at = timezone.now()
+        certificate.lease_until = None
+        certificate.pdf_key = pdf_key
+        certificate.pdf_sha256 = pdf_sha256
+        certificate.credential = credential
+        certificate.credential_jwt = jwt
+        certificate.last_error = ""
+        fields = [
             "status",
             "issued_at",
             "lease_until",
@@ -299,8 +329,20 @@ def _mark_issued(
             "credential_jwt",
             "last_error",
         ]
-    )
-    CertificateEvent.objects.create(certificate=certificate, kind=Event.ISSUED)
+        events = [CertificateEvent(certificate=certificate, kind=Event.ISSUED)]
+        try:
+            _send_issued(certificate, claim.snapshot)
+        except Exception as exc:
+            unsent = exc
+        else:
+            certificate.emailed_at = timezone.now()
+            fields.append("emailed_at")
+            events.append(CertificateEvent(certificate=certificate, kind=Event.EMAILED))
+        certificate.save(update_fields=fields)
+        CertificateEvent.objects.bulk_create(events)
+    if unsent is not None:
+        raise unsent
+    return certificate
 
 
 @transaction.atomic
@@ -315,24 +357,25 @@ def _release(claim: _Claim, *, error: str) -> None:
 
 
 @transaction.atomic
-def _email_once(certificate_id: int) -> None:
-    certificate = (
-        Certificate.objects.select_for_update()
-        .select_related("enrollment__practitioner")
-        .get(pk=certificate_id)
-    )
+def _email_once(certificate_id: int) -> Certificate:
+    """Send the e-mail of an issued certificate that has not had it yet; returns the certificate."""
+    certificate = _locked(certificate_id)
     if certificate.status != Status.ISSUED or certificate.emailed_at is not None:
-        return
-    snapshot = CertificateSnapshot.from_json(certificate.snapshot or {})
+        return certificate
+    _send_issued(certificate, CertificateSnapshot.from_json(certificate.snapshot or {}))
+    certificate.emailed_at = timezone.now()
+    certificate.save(update_fields=["emailed_at"])
+    CertificateEvent.objects.create(certificate=certificate, kind=Event.EMAILED)
+    return certificate
+
+
+def _send_issued(certificate: Certificate, snapshot: CertificateSnapshot) -> None:
     _send(
         "issued",
         certificate,
         subject=f"Your certificate: {snapshot.course_title}",
         context={"snapshot": snapshot, "hours": format_hours(snapshot.ce_hours)},
     )
-    certificate.emailed_at = timezone.now()
-    certificate.save(update_fields=["emailed_at"])
-    CertificateEvent.objects.create(certificate=certificate, kind=Event.EMAILED)
 
 
 def _send(template: str, certificate: Certificate, *, subject: str, context: dict) -> None:

@@ -22,6 +22,7 @@ from courses.models import (
     AccreditingBody,
     Certificate,
     CertificateEvent,
+    CourseInstructor,
     Enrollment,
 )
 from courses.services import issuing
@@ -179,6 +180,22 @@ def test_the_pdf_states_holder_course_hours_and_code(practitioner):
     assert certificate.code in text
 
 
+def test_the_snapshot_names_the_instructors_in_their_order_skipping_nameless_ones(practitioner):
+    certificate = completed(practitioner)
+    course = certificate.enrollment.course
+    for position, name in enumerate(["Second Teacher", "", "First Teacher"]):
+        instructor = UserFactory.create(full_name=name)
+        CourseInstructor.objects.create(
+            course=course, instructor=instructor, role=CourseInstructor.Role.EDITOR
+        )
+        CourseInstructor.objects.filter(instructor=instructor).update(position=2 - position)
+
+    issuing.issue_certificate(certificate_id=certificate.pk)
+
+    certificate.refresh_from_db()
+    assert certificate.snapshot["instructor_names"] == ["First Teacher", "Second Teacher"]
+
+
 def test_an_issued_certificate_is_frozen_against_later_edits(client, practitioner):
     certificate = completed(practitioner, title="Stretching for glutes")
     issuing.issue_certificate(certificate_id=certificate.pk)
@@ -273,6 +290,38 @@ def test_a_crash_between_storing_the_pdf_and_marking_it_issued_then_a_rerun_send
     assert certificate.status == Status.ISSUED
     assert stored_pdfs() == [f"{certificate.code}.pdf"]
     assert len(mail.outbox) == 1
+
+
+def test_a_mail_error_leaves_the_certificate_issued_and_the_retry_sends_one_email(
+    practitioner, monkeypatch
+):
+    certificate = completed(practitioner)
+    real_send = issuing._send
+
+    def refused(*args, **kwargs):
+        raise ConnectionRefusedError("the mail server is away")
+
+    monkeypatch.setattr(issuing, "_send", refused)
+    with pytest.raises(ConnectionRefusedError):
+        issuing.issue_certificate(certificate_id=certificate.pk)
+    certificate.refresh_from_db()
+    assert certificate.status == Status.ISSUED
+    assert certificate.emailed_at is None
+    assert mail.outbox == []
+
+    monkeypatch.setattr(issuing, "_send", real_send)
+    issuing.issue_certificate(certificate_id=certificate.pk)
+    issuing.issue_certificate(certificate_id=certificate.pk)
+
+    certificate.refresh_from_db()
+    assert certificate.emailed_at is not None
+    assert certificate.tries == 1
+    assert len(mail.outbox) == 1
+    assert list(certificate.events.values_list("kind", flat=True)) == [
+        CertificateEvent.Kind.REQUESTED,
+        CertificateEvent.Kind.ISSUED,
+        CertificateEvent.Kind.EMAILED,
+    ]
 
 
 def test_a_certificate_that_always_crashes_ends_failed_and_staff_can_retry_it(
