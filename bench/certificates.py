@@ -155,7 +155,11 @@ def main() -> None:
         started = time.perf_counter()
         for certificate_id in ids:
             issue_certificate.apply_async(args=[certificate_id])
-        while Certificate.objects.filter(pk__in=ids, emailed_at__isnull=False).count() < len(ids):
+        # A range, not 1,000 ids: the poll shares the two cores with the workers it times.
+        done = Certificate.objects.filter(
+            pk__gte=min(ids), pk__lte=max(ids), emailed_at__isnull=False
+        )
+        while done.count() < len(ids):
             time.sleep(0.1)
         return time.perf_counter() - started
 
