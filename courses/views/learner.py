@@ -363,6 +363,7 @@ def learning(request: HttpRequest) -> HttpResponse:
         Lesson.objects.published()
         .filter(course__in=[e.course_id for e in in_progress])
         .select_related("module")
+        .defer("body", "body_html", "transcript", "module__summary")
     ):
         lessons_by_course.setdefault(lesson.course_id, []).append(lesson)
     done_by_enrollment: dict[int, set[int]] = {}
