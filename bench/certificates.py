@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.database import fresh_database  # noqa: E402
+from bench.database import django_environment, fresh_database, setup_django  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_certificates"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
@@ -44,24 +44,17 @@ def main() -> None:
     redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
     fresh_database(url)
     work = Path(tempfile.mkdtemp(prefix="bench-certificates-"))
-    env = {
-        "DJANGO_SETTINGS_MODULE": "academy.settings",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_HTTPS": "false",
-        "DJANGO_SECRET_KEY": "bench-only-secret-key",
-        "DATABASE_URL": url,
-        "REDIS_URL": redis_url,
-        "MEDIA_ROOT": str(work / "media"),
-        "EMAIL_URL": "filemail://",
-        "EMAIL_FILE_PATH": str(work / "mail"),
-        "CREDENTIAL_SIGNING_KEY_FILE": str(work / "key.pem"),
-        "CELERY_QUEUE": "bench-certificates",
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update(env)
-    import django
-
-    django.setup()
+    env = django_environment(
+        url,
+        DJANGO_SETTINGS_MODULE="academy.settings",
+        REDIS_URL=redis_url,
+        MEDIA_ROOT=str(work / "media"),
+        EMAIL_URL="filemail://",
+        EMAIL_FILE_PATH=str(work / "mail"),
+        CREDENTIAL_SIGNING_KEY_FILE=str(work / "key.pem"),
+        CELERY_QUEUE="bench-certificates",
+    )
+    setup_django(url, **env)
     import redis
     from django.core.management import call_command
     from django.db import connection

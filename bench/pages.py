@@ -22,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.database import django_environment, existing_database  # noqa: E402
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_pages"
 COURSES, LESSONS_PER_COURSE, PRACTITIONERS = 30, 20, 2000
 
@@ -30,19 +32,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def ensure_database(url: str) -> None:
-    name = url.rsplit("/", 1)[1]
-    server = url.rsplit("/", 1)[0] + "/postgres"
-    exists = subprocess.run(
-        ["psql", server, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if not exists:
-        subprocess.run(["psql", server, "-qc", f'CREATE DATABASE "{name}"'], check=True)
 
 
 def fill() -> tuple[str, str, str]:
@@ -173,17 +162,8 @@ def main() -> None:
         raise SystemExit("wrk is needed: apt-get install wrk")
 
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-    ensure_database(database_url)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_HTTPS": "false",
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only-secret-key"),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "WARNING",
-    }
+    existing_database(database_url)
+    env = {**os.environ, **django_environment(database_url, ALLOWED_HOSTS="127.0.0.1")}
     env.pop("REDIS_URL", None)
     os.environ.update(env)
     manage = [sys.executable, "manage.py"]

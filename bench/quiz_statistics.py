@@ -32,7 +32,7 @@ ROOT = HERE.parent
 # standard library's `statistics` module wherever a library imports it.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
-from bench.database import fresh_database  # noqa: E402
+from bench.database import fresh_database, setup_django  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_statistics"
 QUESTIONS = 20
@@ -46,21 +46,7 @@ def main() -> None:
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     fresh_database(url)
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DJANGO_DEBUG": "false",
-            "DJANGO_HTTPS": "false",
-            "DJANGO_SECRET_KEY": "bench-only-secret-key",
-            "ALLOWED_HOSTS": "testserver",
-            "DATABASE_URL": url,
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
+    setup_django(url)
     from django.conf import settings
 
     # Pages link static files by name only: no collectstatic manifest is needed to render them.

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.database import fresh_database  # noqa: E402
+from bench.database import fresh_database, setup_django  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_quizzes"
 
@@ -31,21 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     fresh_database(url)
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DJANGO_DEBUG": "false",
-            "DJANGO_HTTPS": "false",
-            "DJANGO_SECRET_KEY": "bench-only-secret-key",
-            "ALLOWED_HOSTS": "testserver",
-            "DATABASE_URL": url,
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
+    setup_django(url)
     from academy.celery import app
 
     # Tasks a submit sends (item statistics) run on a worker in production, not inside the

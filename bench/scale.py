@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # a standard library module.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
-from bench.database import fresh_database  # noqa: E402
+from bench.database import fresh_database, setup_django  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_scale"
 GOAL_P95_MS = 50.0
@@ -328,10 +328,6 @@ def changes(database: str) -> list[Change]:
 
 
 # --- database -------------------------------------------------------------------------------
-
-
-def recreate_database(url: str) -> None:
-    fresh_database(url)
 
 
 def fill(url: str) -> None:
@@ -796,22 +792,8 @@ def main() -> None:
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     if not args.skip_fill:
-        recreate_database(url)
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DJANGO_DEBUG": "false",
-            "DJANGO_HTTPS": "false",
-            "DJANGO_SECRET_KEY": "bench-only-secret-key",
-            "ALLOWED_HOSTS": "testserver",
-            "DATABASE_URL": url,
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
+        fresh_database(url)
+    setup_django(url)
     # A failing page is reported in the table; its traceback would bury the figures.
     logging.getLogger("django.request").setLevel(logging.CRITICAL)
     from django.conf import settings
