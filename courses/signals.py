@@ -14,4 +14,6 @@ from courses.models import Course, Lesson, Module
 @receiver(post_save, sender=Module)
 @receiver(post_delete, sender=Module)
 def course_content_changed(sender: type, instance: Lesson | Module, **kwargs: Any) -> None:
+    if isinstance(kwargs.get("origin"), Course):
+        return  # the course itself is being deleted: nothing left to version
     Course.objects.filter(pk=instance.course_id).mark_changed()

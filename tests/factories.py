@@ -4,7 +4,16 @@ import factory
 from allauth.account.models import EmailAddress
 
 from academy.models import User
-from courses.models import Course, CourseInstructor, Lesson, Module, Quiz, Topic
+from courses.models import (
+    Attempt,
+    Choice,
+    Course,
+    CourseInstructor,
+    Lesson,
+    Module,
+    Quiz,
+    Topic,
+)
 
 PASSWORD = "correct horse battery staple"
 
@@ -110,3 +119,20 @@ def quiz_for(lesson: Lesson, questions: int = 3, **quiz_fields: object) -> Quiz:
             ),
         )
     return quiz
+
+
+def take_quiz(practitioner: User, quiz: Quiz, *, right: bool) -> Attempt:
+    """Start, answer and submit an attempt at a quiz made by quiz_for: every question right, or
+    every question wrong."""
+    from courses.services.grading import save_answers, start_attempt, submit_attempt
+
+    attempt = start_attempt(practitioner=practitioner, quiz=quiz)
+    prefix = "right" if right else "wrong"
+    answers = {
+        item["version"]: [
+            Choice.objects.get(version_id=item["version"], text__startswith=prefix).pk
+        ]
+        for item in attempt.layout
+    }
+    save_answers(attempt=attempt, answers=answers)
+    return submit_attempt(attempt=attempt)

@@ -2,7 +2,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from academy.models import User
@@ -28,14 +28,17 @@ class SignOffRequiredError(Exception):
     """The lesson is a practical assessment: an instructor's sign-off completes it."""
 
 
+def outline_lessons() -> QuerySet[Lesson]:
+    """Published lessons as an outline needs them: in course order, with their modules (whose
+    summaries the syllabus shows), their own text left in the database."""
+    return (
+        Lesson.objects.published().select_related("module").defer("body", "body_html", "transcript")
+    )
+
+
 @lru_cache(maxsize=256)
 def _published_lessons(course_id: int, version: datetime) -> tuple[Lesson, ...]:
-    return tuple(
-        Lesson.objects.published()
-        .filter(course_id=course_id)
-        .select_related("module")
-        .defer("body", "body_html", "transcript")
-    )
+    return tuple(outline_lessons().filter(course_id=course_id))
 
 
 def published_lessons(course: Course) -> tuple[Lesson, ...]:

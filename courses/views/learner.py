@@ -37,6 +37,7 @@ from courses.services.progress import (
     QuizRequiredError,
     SignOffRequiredError,
     complete_lesson,
+    outline_lessons,
     published_lessons,
 )
 
@@ -359,12 +360,7 @@ def learning(request: HttpRequest) -> HttpResponse:
     )
     in_progress = [e for e in enrollments if not e.completed_at]
     lessons_by_course: dict[int, list[Lesson]] = {}
-    for lesson in (
-        Lesson.objects.published()
-        .filter(course__in=[e.course_id for e in in_progress])
-        .select_related("module")
-        .defer("body", "body_html", "transcript", "module__summary")
-    ):
+    for lesson in outline_lessons().filter(course__in=[e.course_id for e in in_progress]):
         lessons_by_course.setdefault(lesson.course_id, []).append(lesson)
     done_by_enrollment: dict[int, set[int]] = {}
     for enrollment_id, lesson_id in LessonCompletion.objects.filter(

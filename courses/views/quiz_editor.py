@@ -36,7 +36,7 @@ from courses.services.authoring import (
 )
 from courses.services.grading import current_versions, draw_layout
 from courses.views.access import taught_lesson
-from courses.views.quizzes import ShownQuestion
+from courses.views.quizzes import ShownQuestion, questions_in_layout
 
 Kind = QuestionVersion.Kind
 
@@ -262,23 +262,7 @@ def move(request: HttpRequest, course: str, lesson: str, question: int) -> HttpR
 def preview_questions(quiz: Quiz) -> list[ShownQuestion]:
     """The quiz as an attempt would draw it now (shuffled and drawn as the settings say); nothing
     is stored."""
-    layout = draw_layout(quiz)
-    versions = QuestionVersion.objects.in_bulk([int(item["version"]) for item in layout])
-    choices = Choice.objects.in_bulk([int(c) for item in layout for c in item["choices"]])
-    shown, number = [], 0
-    for item in layout:
-        version = versions[int(item["version"])]
-        if version.is_scored:
-            number += 1
-        shown.append(
-            ShownQuestion(
-                number=number,
-                version=version,
-                choices=[choices[int(c)] for c in item["choices"]],
-                prompts=[choices[int(p)] for p in item.get("prompts", [])],
-            )
-        )
-    return shown
+    return questions_in_layout(draw_layout(quiz))
 
 
 @require_GET

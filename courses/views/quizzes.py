@@ -82,11 +82,20 @@ def matching_answers(texts: Iterable[str]) -> list[str]:
 
 
 def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
-    versions = QuestionVersion.objects.in_bulk(attempt.version_ids)
-    choices = Choice.objects.in_bulk([int(c) for item in attempt.layout for c in item["choices"]])
     responses = {r.version_id: r for r in attempt.responses.all()}
+    return questions_in_layout(attempt.layout, responses)
+
+
+def questions_in_layout(
+    layout: list[dict[str, Any]], responses: dict[int, Response] | None = None
+) -> list[ShownQuestion]:
+    """The questions of a frozen layout in its order, numbered (descriptions are not), with
+    their options in the layout's order and any saved responses. Two queries."""
+    versions = QuestionVersion.objects.in_bulk([int(item["version"]) for item in layout])
+    choices = Choice.objects.in_bulk([int(c) for item in layout for c in item["choices"]])
+    responses = responses or {}
     shown, number = [], 0
-    for item in attempt.layout:
+    for item in layout:
         version = versions[int(item["version"])]
         if version.is_scored:
             number += 1

@@ -11,12 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses.csv_export import safe_cell, write_rows
-from courses.models import Attempt, Certificate, Choice, Enrollment
+from courses.models import Attempt, Certificate, Enrollment
 from courses.services import issuing
 from courses.services.enrollment import enroll
-from courses.services.grading import save_answers, start_attempt, submit_attempt
+from courses.services.grading import start_attempt
 from courses.services.progress import complete_lesson
-from tests.factories import UserFactory, course_with_lessons, quiz_for, teach
+from tests.factories import UserFactory, course_with_lessons, quiz_for, take_quiz, teach
 
 LONDON = ZoneInfo("Europe/London")
 EXPORTS = ["export_progress", "export_quiz_results", "export_certificates"]
@@ -84,19 +84,6 @@ def read_csv(response) -> list[list[str]]:
     body = b"".join(response.streaming_content)
     assert body.startswith(b"\xef\xbb\xbf")
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
-
-
-def take_quiz(practitioner, quiz, *, right: bool) -> Attempt:
-    attempt = start_attempt(practitioner=practitioner, quiz=quiz)
-    prefix = "right" if right else "wrong"
-    answers = {
-        item["version"]: [
-            Choice.objects.get(version_id=item["version"], text__startswith=prefix).pk
-        ]
-        for item in attempt.layout
-    }
-    save_answers(attempt=attempt, answers=answers)
-    return submit_attempt(attempt=attempt)
 
 
 @pytest.fixture

@@ -6,31 +6,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import Choice, Enrollment, Lesson, LessonCompletion
+from courses.models import Enrollment, Lesson, LessonCompletion
 from courses.services.enrollment import enroll
-from courses.services.grading import save_answers, start_attempt, submit_attempt
+from courses.services.grading import start_attempt
 from courses.services.progress import complete_lesson
 from tests.conftest import clear_test_cache
-from tests.factories import UserFactory, course_with_lessons, quiz_for, teach
+from tests.factories import UserFactory, course_with_lessons, quiz_for, take_quiz, teach
 
 pytestmark = pytest.mark.django_db
 
 
 def insight_url(course) -> str:
     return reverse("courses:course_insight", args=[course.slug])
-
-
-def take_quiz(practitioner, quiz, *, right: bool):
-    attempt = start_attempt(practitioner=practitioner, quiz=quiz)
-    prefix = "right" if right else "wrong"
-    answers = {
-        item["version"]: [
-            Choice.objects.get(version_id=item["version"], text__startswith=prefix).pk
-        ]
-        for item in attempt.layout
-    }
-    save_answers(attempt=attempt, answers=answers)
-    return submit_attempt(attempt=attempt)
 
 
 def days_ago(days: float) -> datetime:

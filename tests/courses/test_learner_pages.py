@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses.models import Course, Enrollment, LessonCompletion
@@ -197,6 +199,18 @@ def test_lesson_page_shows_any_edit_at_once_though_its_fragments_are_cached(clie
     reorder_lessons(module=module, lesson_ids=[first.pk, third.pk, second.pk])
     page = client.get(lesson_url(first)).content.decode()
     assert page.index("Lesson 3") < page.index("Renamed lesson")
+
+
+def test_content_version_moves_on_a_deleted_lesson_but_not_while_deleting_the_course():
+    course = course_with_lessons(3)
+    before = course.updated_at
+    course.lessons.last().delete()
+    course.refresh_from_db()
+    assert course.updated_at > before
+
+    with CaptureQueriesContext(connection) as queries:
+        course.delete()
+    assert not [q for q in queries if q["sql"].startswith('UPDATE "courses_course"')]
 
 
 def test_practitioners_at_the_same_point_share_the_outline_but_each_sees_their_own(client):
