@@ -150,9 +150,10 @@ CACHES["fragments"] = {
 
 # --- Accounts -------------------------------------------------------------------------------
 
+# Django's and allauth's backends, reading the logged-in user from the cache (academy/auth.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "academy.auth.ModelBackend",
+    "academy.auth.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -126,7 +126,7 @@ def fill() -> tuple[str, str, str]:
     user = User.objects.get(email="p0@bench.example")
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "academy.auth.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     enrollment = Enrollment.objects.filter(practitioner=user).select_related("course").first()

@@ -1,12 +1,13 @@
-"""Any saved or deleted module or lesson moves its course's content version on, whoever made the
-change (the structure pages, the admin, an import), so caches keyed by it never serve old text."""
+"""Any saved or deleted module or lesson, or a quiz added to or removed from a lesson, moves its
+course's content version on, whoever made the change (the structure pages, the admin, an import),
+so caches keyed by it never serve old text."""
 
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from courses.models import Course, Lesson, Module
+from courses.models import Course, Lesson, Module, Quiz
 
 
 @receiver(post_save, sender=Lesson)
@@ -17,3 +18,11 @@ def course_content_changed(sender: type, instance: Lesson | Module, **kwargs: An
     if isinstance(kwargs.get("origin"), Course):
         return  # the course itself is being deleted: nothing left to version
     Course.objects.filter(pk=instance.course_id).mark_changed()
+
+
+@receiver(post_save, sender=Quiz)
+@receiver(post_delete, sender=Quiz)
+def lesson_quiz_changed(sender: type, instance: Quiz, **kwargs: Any) -> None:
+    if isinstance(kwargs.get("origin"), Course | Module | Lesson):
+        return  # deleted with its lesson, whose own deletion moves the version
+    Course.objects.filter(lessons__pk=instance.lesson_id).mark_changed()

@@ -2,6 +2,8 @@ from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
+from django.test import Client
+from django.urls import reverse
 
 from academy.models import User
 from courses.models import (
@@ -119,6 +121,13 @@ def quiz_for(lesson: Lesson, questions: int = 3, **quiz_fields: object) -> Quiz:
             ),
         )
     return quiz
+
+
+def logged_in(client: Client, user: User) -> None:
+    """Log the client in and open one page, so the user is cached as on every later request:
+    a query count taken next is what the page itself reads."""
+    client.force_login(user)
+    assert client.get(reverse("profile")).status_code == 200
 
 
 def take_quiz(practitioner: User, quiz: Quiz, *, right: bool) -> Attempt:

@@ -1,7 +1,8 @@
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -38,7 +39,11 @@ def outline_lessons() -> QuerySet[Lesson]:
 
 @lru_cache(maxsize=256)
 def _published_lessons(course_id: int, version: datetime) -> tuple[Lesson, ...]:
-    return tuple(outline_lessons().filter(course_id=course_id))
+    return tuple(
+        outline_lessons()
+        .filter(course_id=course_id)
+        .annotate(has_quiz=Exists(Quiz.objects.filter(lesson=OuterRef("pk"))))
+    )
 
 
 def published_lessons(course: Course) -> tuple[Lesson, ...]:
@@ -46,8 +51,49 @@ def published_lessons(course: Course) -> tuple[Lesson, ...]:
 
     The key holds the course's `updated_at`, which every saved or deleted lesson or module moves
     on (courses/signals.py), so a changed course is simply a new key. The instances are shared
-    between requests and only read; the lessons' text is left in the database."""
+    between requests and only read: no relation beyond `module` is loaded on them, and the
+    lessons' text is left in the database. Each carries `has_quiz`."""
     return _published_lessons(course.pk, course.updated_at)
+
+
+@lru_cache(maxsize=256)
+def _course_version(course_id: int, version: Any) -> Course:
+    return Course.objects.defer("description", "description_html").get(pk=course_id)
+
+
+_ENROLLMENT_SQL = """
+SELECT enrollment.*, course.updated_at AS course_version, (
+    SELECT {joined_ids} FROM courses_lessoncompletion WHERE enrollment_id = enrollment.id
+) AS completed_ids
+FROM courses_enrollment enrollment
+JOIN courses_course course ON course.id = enrollment.course_id
+WHERE enrollment.practitioner_id = %s AND course.slug = %s AND course.status = %s
+"""
+_JOINED_IDS = {
+    "postgresql": "STRING_AGG(lesson_id::text, ',')",
+    "sqlite": "GROUP_CONCAT(lesson_id)",
+}
+
+
+def enrollment_in(*, practitioner: User, course_slug: str) -> Enrollment | None:
+    """The practitioner's enrollment on the published course with this slug, or None, in one
+    statement: the lesson page's common case. It carries `completed_lesson_ids`, and its
+    `course` is a per-process instance for the course's current content version, shared
+    between requests and only read.
+
+    Written in SQL because the ORM spent three times as long building and compiling the
+    equivalent query as the database spent running it (bench/pages.py)."""
+    sql = _ENROLLMENT_SQL.format(joined_ids=_JOINED_IDS[connection.vendor])
+    found = list(
+        Enrollment.objects.raw(sql, [practitioner.pk, course_slug, Course.Status.PUBLISHED])
+    )
+    if not found:
+        return None
+    enrollment = found[0]
+    enrollment.course = _course_version(enrollment.course_id, enrollment.course_version)  # type: ignore[attr-defined]
+    joined = enrollment.completed_ids  # type: ignore[attr-defined]
+    enrollment.completed_lesson_ids = [int(i) for i in joined.split(",")] if joined else []  # type: ignore[attr-defined]
+    return enrollment
 
 
 def requirements_met(enrollment: Enrollment) -> bool:

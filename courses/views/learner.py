@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,6 +26,7 @@ from courses.models import (
     Enrollment,
     Lesson,
     LessonCompletion,
+    Quiz,
     SignOff,
 )
 from courses.models.catalog import count_of
@@ -37,6 +38,7 @@ from courses.services.progress import (
     QuizRequiredError,
     SignOffRequiredError,
     complete_lesson,
+    enrollment_in,
     outline_lessons,
     published_lessons,
 )
@@ -119,10 +121,8 @@ def _course_outline(
     one small query for the lessons they have completed."""
     completed: list[int] = []
     if enrollment is not None:
-        completed = list(
-            LessonCompletion.objects.filter(enrollment=enrollment).values_list(
-                "lesson_id", flat=True
-            )
+        completed = (
+            list(enrollment.completions.values_list("lesson_id", flat=True)) if enrollment else []
         )
     return build_outline(
         lessons=published_lessons(course),
@@ -258,33 +258,47 @@ def _enrol(request: HttpRequest, course: Course) -> HttpResponse:
 def lesson_detail(request: HtmxHttpRequest, course: str, lesson: str) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    lesson_obj = get_object_or_404(
-        Lesson.objects.published().select_related("module", "course", "quiz"),
-        course__slug=course,
-        slug=lesson,
-    )
-    course_obj = lesson_obj.course
-    teaches = (
-        not course_obj.is_published
-        and Course.objects.taught_by(user).filter(pk=course_obj.pk).exists()
-    )
-    if not course_obj.is_published and not teaches:
-        raise Http404
     if request.method == "POST":
-        return _complete(request, user, lesson_obj)
-    enrollment = Enrollment.objects.of(user).filter(course=course_obj).first()
-    previewing = enrollment is None and (
-        teaches or Course.objects.taught_by(user).filter(pk=course_obj.pk).exists()
-    )
+        return _complete(request, user, _lesson_for_completion(user, course, lesson))
+    # The common case, a practitioner on a published course they are enrolled in, takes one
+    # statement: the enrollment, its course and the ids of the lessons they have completed.
+    enrollment = enrollment_in(practitioner=user, course_slug=course)
+    previewing = False
+    if enrollment is not None:
+        course_obj = enrollment.course
+        completed = enrollment.completed_lesson_ids  # type: ignore[attr-defined]
+    else:
+        course_obj = get_object_or_404(
+            Course.objects.defer("description", "description_html"), slug=course
+        )
+        teaches = Course.objects.taught_by(user).filter(pk=course_obj.pk).exists()
+        if not course_obj.is_published:
+            if not teaches:
+                raise Http404
+            enrollment = Enrollment.objects.of(user).filter(course=course_obj).first()
+        previewing = enrollment is None and teaches
+        completed = (
+            list(enrollment.completions.values_list("lesson_id", flat=True)) if enrollment else []
+        )
+    lesson_obj = next((item for item in published_lessons(course_obj) if item.slug == lesson), None)
+    if lesson_obj is None:
+        raise Http404
     if enrollment is None and not previewing:
         messages.info(request, _("Enrol on the course to start its lessons."))
         return redirect(course_obj)
-    outline = _course_outline(course_obj, enrollment, current=lesson_obj)
+    outline = build_outline(
+        lessons=published_lessons(course_obj),
+        completed_ids=completed,
+        order_required=course_obj.order_required,
+        current=lesson_obj,
+    )
     entry = outline.entry(lesson_obj)
+    locked = entry.state is State.LOCKED and not previewing
     previous, following = outline.neighbours(lesson_obj)
     context = {
         "course": course_obj,
         "lesson": lesson_obj,
+        "content": "" if locked else _lesson_content(lesson_obj, course_obj),
         "entry": entry,
         "outline": outline,
         "enrollment": enrollment,
@@ -292,8 +306,7 @@ def lesson_detail(request: HtmxHttpRequest, course: str, lesson: str) -> HttpRes
         "previous": previous,
         "next": following,
     }
-    quiz = getattr(lesson_obj, "quiz", None)
-    if quiz is not None:
+    if lesson_obj.has_quiz and (quiz := Quiz.objects.filter(lesson_id=lesson_obj.pk).first()):  # type: ignore[attr-defined]
         attempts = list(Attempt.objects.filter(practitioner=user, quiz=quiz).order_by("number"))
         allowed = quiz.attempts_allowed
         context |= {
@@ -308,8 +321,35 @@ def lesson_detail(request: HtmxHttpRequest, course: str, lesson: str) -> HttpRes
             .select_related("signed_off_by")
             .first()
         )
-    status = 403 if entry.state is State.LOCKED and not previewing else 200
-    return render(request, "courses/lesson.html", context, status=status)
+    return render(request, "courses/lesson.html", context, status=403 if locked else 200)
+
+
+def _lesson_content(lesson: Lesson, course: Course) -> str:
+    """The lesson's safety notice, video and text, rendered once per process for each version of
+    the course. `lesson` is a shared outline instance without its text, so a miss reads the
+    lesson afresh rather than loading the text into it."""
+    fragments = caches["fragments"]
+    key = f"lesson-content:{get_language()}:{lesson.pk}:{course.updated_at.isoformat()}"
+    html = fragments.get(key)
+    if html is None:
+        html = render_to_string(
+            "courses/_lesson_content.html", {"lesson": Lesson.objects.get(pk=lesson.pk)}
+        )
+        fragments.set(key, html)
+    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
+
+
+def _lesson_for_completion(user: User, course: str, lesson: str) -> Lesson:
+    lesson_obj = get_object_or_404(
+        Lesson.objects.published().select_related("module", "course"),
+        course__slug=course,
+        slug=lesson,
+    )
+    if not lesson_obj.course.is_published and not (
+        Course.objects.taught_by(user).filter(pk=lesson_obj.course_id).exists()
+    ):
+        raise Http404
+    return lesson_obj
 
 
 def _complete(request: HtmxHttpRequest, user: User, lesson: Lesson) -> HttpResponse:

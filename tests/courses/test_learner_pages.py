@@ -7,7 +7,15 @@ from courses.models import Course, Enrollment, LessonCompletion
 from courses.services.enrollment import enroll
 from courses.services.progress import complete_lesson
 from courses.services.structure import reorder_lessons
-from tests.factories import CourseFactory, TopicFactory, UserFactory, course_with_lessons, teach
+from tests.factories import (
+    CourseFactory,
+    TopicFactory,
+    UserFactory,
+    course_with_lessons,
+    logged_in,
+    quiz_for,
+    teach,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +209,22 @@ def test_lesson_page_shows_any_edit_at_once_though_its_fragments_are_cached(clie
     assert page.index("Lesson 3") < page.index("Renamed lesson")
 
 
+def test_a_quiz_added_to_or_removed_from_a_lesson_shows_at_once(client, practitioner):
+    course = course_with_lessons(2)
+    first = course.lessons.first()
+    enroll(practitioner=practitioner, course=course)
+    client.force_login(practitioner)
+    assert "Mark as complete" in client.get(lesson_url(first)).content.decode()
+
+    quiz = quiz_for(first)
+    page = client.get(lesson_url(first)).content.decode()
+    assert "Start the quiz" in page
+    assert "Mark as complete" not in page
+
+    quiz.delete()
+    assert "Start the quiz" not in client.get(lesson_url(first)).content.decode()
+
+
 def test_content_version_moves_on_a_deleted_lesson_but_not_while_deleting_the_course():
     course = course_with_lessons(3)
     before = course.updated_at
@@ -241,6 +265,20 @@ def test_navigation_follows_the_viewers_role_though_it_is_cached(client, practit
     assert 'aria-current="page"' in page
     client.logout()
     assert "Log in" in client.get(reverse("courses:catalog")).content.decode()
+
+
+@pytest.mark.parametrize("status", [Course.Status.DRAFT, Course.Status.ARCHIVED])
+def test_lessons_of_a_course_taken_out_of_the_catalog_are_404_even_to_its_learners(
+    client, practitioner, status
+):
+    course = course_with_lessons(2)
+    enroll(practitioner=practitioner, course=course)
+    client.force_login(practitioner)
+    assert client.get(lesson_url(course.lessons.first())).status_code == 200
+
+    Course.objects.filter(pk=course.pk).update(status=status)
+
+    assert client.get(lesson_url(course.lessons.first())).status_code == 404
 
 
 def test_lesson_of_a_course_you_are_not_enrolled_on_sends_you_to_enrol(client, practitioner):
@@ -403,7 +441,7 @@ def test_page_query_count_is_the_same_for_1_and_50_lessons(client, practitioner,
 
 
 def test_catalog_query_count_is_the_same_for_1_and_30_courses(client, practitioner):
-    client.force_login(practitioner)
+    logged_in(client, practitioner)
     counts = []
     for size in (1, 30):
         for i in range(size):

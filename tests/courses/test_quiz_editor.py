@@ -27,7 +27,7 @@ from courses.services.authoring import (
 )
 from courses.services.enrollment import enroll
 from courses.services.grading import current_versions, save_answers, start_attempt, submit_attempt
-from tests.factories import UserFactory, course_with_lessons, quiz_for, teach
+from tests.factories import UserFactory, course_with_lessons, logged_in, quiz_for, teach
 
 pytestmark = pytest.mark.django_db
 
@@ -717,7 +717,7 @@ def test_preview_shows_the_quiz_as_a_learner_without_saving_or_leaking(client, i
 
 @pytest.mark.parametrize("name", ["quiz_edit", "quiz_preview"])
 def test_query_counts_do_not_grow_with_the_number_of_questions(client, instructor, name):
-    client.force_login(instructor)
+    logged_in(client, instructor)
     counts = []
     for size in (5, 30):
         course = course_with_lessons(1, slug=f"q{size}")

@@ -25,7 +25,7 @@ from courses.services.grading import (
     submit_attempt,
 )
 from courses.services.progress import QuizRequiredError, complete_lesson
-from tests.factories import UserFactory, course_with_lessons, quiz_for
+from tests.factories import UserFactory, course_with_lessons, logged_in, quiz_for
 
 pytestmark = pytest.mark.django_db
 
@@ -341,7 +341,7 @@ def test_attempt_query_counts_do_not_grow_with_the_number_of_questions(
 ):
     from django.test.utils import CaptureQueriesContext
 
-    client.force_login(practitioner)
+    logged_in(client, practitioner)
     counts = []
     for size in (5, 50):
         course = course_with_lessons(1, slug=f"q{size}")

@@ -11,7 +11,7 @@ from courses.models import Certificate, Enrollment, Lesson, LessonCompletion, Si
 from courses.services import signoffs
 from courses.services.enrollment import enroll
 from courses.services.progress import SignOffRequiredError, complete_lesson
-from tests.factories import LessonFactory, UserFactory, course_with_lessons, teach
+from tests.factories import LessonFactory, UserFactory, course_with_lessons, logged_in, teach
 
 pytestmark = pytest.mark.django_db
 
@@ -201,7 +201,7 @@ def test_sign_off_pages_are_closed_to_practitioners_and_other_instructors(
 def test_sign_off_pages_keep_a_fixed_query_count(client, instructor):
     course = practical_course(instructor)
     practical = course.lessons.get(kind=Lesson.Kind.PRACTICAL)
-    client.force_login(instructor)
+    logged_in(client, instructor)
 
     def counts() -> tuple[int, int]:
         result = []

@@ -299,7 +299,7 @@ def test_dashboard_query_count_does_not_grow_with_courses(client, instructor, pr
     url = reverse("courses:teaching")
     first = course_with_lessons(1)
     teach(first, instructor)
-    client.get(url)  # warm caches (content types, the session)
+    client.get(url)  # warm caches (content types, the session, the user)
     one = count_queries(client, url)
     for _ in range(9):
         more = course_with_lessons(2)
@@ -308,7 +308,7 @@ def test_dashboard_query_count_does_not_grow_with_courses(client, instructor, pr
 
     ten = count_queries(client, url)
 
-    assert one == ten == 2  # user, courses with their counts
+    assert one == ten == 1  # courses with their counts (the user is cached)
 
 
 # --- creating and editing a course ------------------------------------------------------------
@@ -458,9 +458,9 @@ def test_course_editor_query_count_does_not_grow_with_lessons(client, instructor
     one = count_queries(client, edit_url(small))
     thirty = count_queries(client, edit_url(large))
 
-    # user, course, topics, prerequisite choices, chosen prerequisites, modules, lessons,
-    # accreditations, instructors, and the two publishing checks
-    assert one == thirty == 11
+    # course, topics, prerequisite choices, chosen prerequisites, modules, lessons,
+    # accreditations, instructors, and the two publishing checks (the user is cached)
+    assert one == thirty == 10
 
 
 # --- publishing -------------------------------------------------------------------------------
@@ -852,7 +852,7 @@ def test_lesson_editor_query_count_does_not_grow_with_lessons(client, instructor
     one = count_queries(client, small_url)
     thirty = count_queries(client, large_url)
 
-    assert one == thirty == 2  # user, the lesson with its course and module
+    assert one == thirty == 1  # the lesson with its course and module (the user is cached)
 
 
 def test_preview_as_learner_shows_the_lesson_and_records_nothing(client, instructor, course):
