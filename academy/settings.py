@@ -107,6 +107,16 @@ else:
     # JIT compilation cost 150-400 ms on the insight queries at 100,000 practitioners and never
     # paid for itself on these short queries (bench/scale.py).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Parameters travel apart from the SQL, and a statement used five times on a connection is
+    # prepared: psycopg no longer quotes values into the text and PostgreSQL no longer parses and
+    # plans the pages' repeated queries (bench/pages.py, lesson page: 0.22 -> 0.27 of the floor).
+    # Behind a transaction-pooling PgBouncer, prepared statements break: set
+    # DATABASE_PREPARE_THRESHOLD=off there.
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+    prepare_threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+        None if prepare_threshold == "off" else int(prepare_threshold)
+    )
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Covering indexes (INCLUDE) serve PostgreSQL; SQLite, the first-run database, builds the same

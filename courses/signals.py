@@ -1,13 +1,13 @@
-"""Any saved or deleted module or lesson, or a quiz added to or removed from a lesson, moves its
-course's content version on, whoever made the change (the structure pages, the admin, an import),
-so caches keyed by it never serve old text."""
+"""Any saved or deleted module or lesson, a quiz added to or removed from a lesson, or a renamed
+topic moves its course's content version on, whoever made the change (the structure pages, the
+admin, an import), so caches keyed by it never serve old text."""
 
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from courses.models import Course, Lesson, Module, Quiz
+from courses.models import Course, Lesson, Module, Quiz, Topic
 
 
 @receiver(post_save, sender=Lesson)
@@ -26,3 +26,8 @@ def lesson_quiz_changed(sender: type, instance: Quiz, **kwargs: Any) -> None:
     if isinstance(kwargs.get("origin"), Course | Module | Lesson):
         return  # deleted with its lesson, whose own deletion moves the version
     Course.objects.filter(lessons__pk=instance.lesson_id).mark_changed()
+
+
+@receiver(post_save, sender=Topic)
+def topic_renamed(sender: type, instance: Topic, **kwargs: Any) -> None:
+    Course.objects.filter(topic=instance).mark_changed()

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -25,11 +25,9 @@ from courses.models import (
     CourseInstructor,
     Enrollment,
     Lesson,
-    LessonCompletion,
     Quiz,
     SignOff,
 )
-from courses.models.catalog import count_of
 from courses.outline import Outline, State, build_outline
 from courses.services.enrollment import CourseNotOpenError, enroll
 from courses.services.progress import (
@@ -39,7 +37,9 @@ from courses.services.progress import (
     SignOffRequiredError,
     complete_lesson,
     enrollment_in,
-    outline_lessons,
+    enrollment_on,
+    enrollments_with_progress,
+    percent_done,
     published_lessons,
 )
 
@@ -92,26 +92,6 @@ def _render_cards(courses: list[Course]) -> dict[int, str]:
     if rendered:
         cache.set_many(rendered, timeout=24 * 3600)
     return html | {pk: rendered[key] for pk, key in keys.items() if key in rendered}
-
-
-def _enrollments_with_progress(user: User) -> QuerySet[Enrollment]:
-    return Enrollment.objects.of(user).annotate(
-        required_done=count_of(
-            LessonCompletion.objects.filter(
-                enrollment=OuterRef("pk"), lesson__required=True, lesson__published=True
-            )
-        ),
-        required_total=count_of(
-            Lesson.objects.published().filter(course=OuterRef("course"), required=True)
-        ),
-    )
-
-
-def _percent(enrollment: Enrollment) -> int:
-    total = enrollment.required_total  # type: ignore[attr-defined]
-    if enrollment.completed_at or not total:
-        return 100 if enrollment.completed_at else 0
-    return round(100 * enrollment.required_done / total)  # type: ignore[attr-defined]
 
 
 def _course_outline(
@@ -185,13 +165,13 @@ def _render_catalog(request: HttpRequest) -> HttpResponse:
     cards_html, topics = _public_list(form, filters)
     enrollments: dict[int, Enrollment] = {}
     if request.user.is_authenticated:
-        enrollments = {e.course_id: e for e in _enrollments_with_progress(request.user)}
+        enrollments = {e.course_id: e for e in enrollments_with_progress(practitioner=request.user)}
     cards = [
         CourseCard(
             course_id=pk,
             html=mark_safe(html),  # noqa: S308 - our own template's output, escaped when rendered
             enrollment=enrollments.get(pk),
-            percent=_percent(enrollments[pk]) if pk in enrollments else 0,
+            percent=percent_done(enrollments[pk]) if pk in enrollments else 0,
         )
         for pk, html in cards_html
     ]
@@ -211,13 +191,20 @@ def _render_catalog(request: HttpRequest) -> HttpResponse:
 def course_detail(request: HttpRequest, course: str) -> HttpResponse:
     user = request.user
     course_obj = get_object_or_404(
-        Course.objects.visible_to(user).select_related("topic").prefetch_related(INSTRUCTORS),
-        slug=course,
+        Course.objects.select_related("topic").prefetch_related(INSTRUCTORS), slug=course
     )
+    if not course_obj.is_published and not (
+        Course.objects.taught_by(user).filter(pk=course_obj.pk).exists()
+    ):
+        raise Http404
     if request.method == "POST":
         return _enrol(request, course_obj)
-    enrollment = Enrollment.objects.of(user).filter(course=course_obj).first()
-    outline = _course_outline(course_obj, enrollment)
+    enrollment = enrollment_on(practitioner=user, course=course_obj)  # type: ignore[arg-type]
+    outline = build_outline(
+        lessons=published_lessons(course_obj),
+        completed_ids=enrollment.completed_lesson_ids if enrollment else [],  # type: ignore[attr-defined]
+        order_required=course_obj.order_required,
+    )
     prerequisites = list(course_obj.prerequisites.order_by("title"))
     completed_courses: set[int] = set()
     if prerequisites and user.is_authenticated:
@@ -393,28 +380,17 @@ def _complete(request: HtmxHttpRequest, user: User, lesson: Lesson) -> HttpRespo
 def learning(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    enrollments = list(
-        _enrollments_with_progress(user)
-        .select_related("course__topic")
-        .order_by("completed_at", "-enrolled_at")
-    )
+    enrollments = enrollments_with_progress(practitioner=user)
     in_progress = [e for e in enrollments if not e.completed_at]
-    lessons_by_course: dict[int, list[Lesson]] = {}
-    for lesson in outline_lessons().filter(course__in=[e.course_id for e in in_progress]):
-        lessons_by_course.setdefault(lesson.course_id, []).append(lesson)
-    done_by_enrollment: dict[int, set[int]] = {}
-    for enrollment_id, lesson_id in LessonCompletion.objects.filter(
-        enrollment__in=in_progress
-    ).values_list("enrollment_id", "lesson_id"):
-        done_by_enrollment.setdefault(enrollment_id, set()).add(lesson_id)
+    in_progress.sort(key=lambda e: e.enrolled_at, reverse=True)
     current = []
     for enrollment in in_progress:
         outline = build_outline(
-            lessons=lessons_by_course.get(enrollment.course_id, []),
-            completed_ids=done_by_enrollment.get(enrollment.pk, set()),
+            lessons=published_lessons(enrollment.course),
+            completed_ids=enrollment.completed_lesson_ids,  # type: ignore[attr-defined]
             order_required=enrollment.course.order_required,
         )
-        current.append((enrollment, _percent(enrollment), outline.first_unfinished))
+        current.append((enrollment, percent_done(enrollment), outline.first_unfinished))
     completed = [e for e in enrollments if e.completed_at]
     completed.sort(key=lambda e: e.completed_at, reverse=True)  # type: ignore[arg-type, return-value]
     return render(request, "courses/learning.html", {"current": current, "completed": completed})

@@ -407,6 +407,34 @@ def test_dashboard_shows_progress_and_continue_link(client, practitioner):
     assert lesson_url(second) in page
 
 
+def test_progress_counts_required_published_lessons_only(client, practitioner):
+    course = course_with_lessons(4, title="Hip mobility")
+    first, _second, third, fourth = course.lessons.all()
+    third.required = False
+    third.save()
+    fourth.published = False
+    fourth.save()
+    enroll(practitioner=practitioner, course=course)
+    complete_lesson(practitioner=practitioner, lesson=first)
+    client.force_login(practitioner)
+
+    assert 'value="50"' in client.get(reverse("courses:learning")).content.decode()
+    assert 'value="50"' in client.get(reverse("courses:catalog")).content.decode()
+
+
+def test_dashboard_shows_a_renamed_topic_at_once(client, practitioner):
+    course = course_with_lessons(2)
+    enroll(practitioner=practitioner, course=course)
+    client.force_login(practitioner)
+    client.get(reverse("courses:learning"))
+
+    topic = course.topic
+    topic.name = "Myofascial release"
+    topic.save()
+
+    assert "Myofascial release" in client.get(reverse("courses:learning")).content.decode()
+
+
 # --- query counts: fixed whatever the size -------------------------------------------------
 
 
@@ -450,6 +478,23 @@ def test_catalog_query_count_is_the_same_for_1_and_30_courses(client, practition
             enroll(practitioner=practitioner, course=course)
         counts.append(count_queries(client, reverse("courses:catalog")))
     assert counts[0] == counts[1], counts
+
+
+def test_dashboard_query_count_is_the_same_for_1_and_10_courses_even_on_first_sight(
+    client, practitioner
+):
+    """Courses and lessons a process has not seen yet are read for all the courses at once."""
+    logged_in(client, practitioner)
+    counts = []
+    for size in (1, 10):
+        for i in range(size):
+            course = course_with_lessons(3, slug=f"d{size}-{i}")
+            enroll(practitioner=practitioner, course=course)
+            complete_lesson(practitioner=practitioner, lesson=course.lessons.first())
+        counts.append(count_queries(client, reverse("courses:learning")))
+    assert counts[0] == counts[1], counts
+    # the enrollments with their completed lessons; then courses and lessons not seen before
+    assert count_queries(client, reverse("courses:learning")) == 1
 
 
 def test_catalog_for_anonymous_visitors_makes_a_fixed_number_of_queries(
