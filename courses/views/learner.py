@@ -1,13 +1,13 @@
 import hashlib
-from dataclasses import dataclass
-from typing import Any
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Prefetch
+from django.db import connection
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -51,14 +51,6 @@ class HtmxHttpRequest(HttpRequest):
 INSTRUCTORS = Prefetch(
     "instructor_roles", queryset=CourseInstructor.objects.select_related("instructor")
 )
-
-
-@dataclass(frozen=True)
-class CourseCard:
-    course_id: int
-    html: str
-    enrollment: Enrollment | None
-    percent: int
 
 
 def _render_cards(courses: list[Course]) -> dict[int, str]:
@@ -132,16 +124,19 @@ def catalog(request: HttpRequest) -> HttpResponse:
 
 
 PUBLIC_LIST_SECONDS = 60
+PROGRESS_MARKER = re.compile(r"<!--progress:(\d+)-->")
 
 
-def _public_list(form: CatalogFilterForm, filters: str) -> tuple[list[tuple[int, str]], list[Any]]:
-    """The cards (course id, HTML) and topics a filter shows, shared by everyone: they hold
-    nothing personal, so only each practitioner's progress is looked up per request. The key
-    carries the published courses' latest change; the minute's expiry covers edits to lessons."""
-    key = f"catalog-list:{get_language()}:{filters}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+def _public_listing(request: HttpRequest, filters: str) -> str:
+    """The filter form and the cards a filter shows, rendered once and shared by everyone: they
+    hold nothing personal, so a practitioner's page only adds their progress at each card's
+    marker. The key carries the published courses' latest change; the minute's expiry covers
+    edits to lessons and instructors."""
+    key = f"catalog-listing:{get_language()}:{filters}"
+    listing = cache.get(key)
+    if listing is not None:
+        return str(listing)
+    form = CatalogFilterForm(request.GET or None)
     course_list = list(
         form.filter(
             Course.objects.published()
@@ -151,39 +146,45 @@ def _public_list(form: CatalogFilterForm, filters: str) -> tuple[list[tuple[int,
         ).prefetch_related(INSTRUCTORS)
     )
     card_html = _render_cards(course_list)
-    topics = [(t.slug, t.name) for t in form.fields["topic"].queryset]  # type: ignore[attr-defined]
-    result = ([(course.pk, card_html[course.pk]) for course in course_list], topics)
-    cache.set(key, result, PUBLIC_LIST_SECONDS)
-    return result
+    topics = form.fields["topic"].queryset  # type: ignore[attr-defined]
+    listing = render_to_string(
+        "courses/_catalog_listing.html",
+        {
+            "form": form,
+            "cards": [{"course_id": c.pk, "html": mark_safe(card_html[c.pk])} for c in course_list],  # noqa: S308 - our own template's output, escaped when rendered
+            "topics": [{"slug": t.slug, "name": t.name} for t in topics],
+            "level_choices": form.fields["level"].choices,  # type: ignore[attr-defined]
+            "hours_choices": form.fields["hours"].choices,  # type: ignore[attr-defined]
+            "chosen": {key: request.GET.get(key, "") for key in ("topic", "level", "hours")},
+            "filtered": bool(request.GET),
+        },
+    )
+    cache.set(key, listing, PUBLIC_LIST_SECONDS)
+    return listing
 
 
 def _render_catalog(request: HttpRequest) -> HttpResponse:
-    form = CatalogFilterForm(request.GET or None)
     # Any change to a published course (or to which courses are published) makes a new key.
-    version = Course.objects.published().aggregate(n=Count("pk"), changed=Max("updated_at"))
-    filters = hashlib.sha256(f"{request.GET.urlencode()}|{version}".encode()).hexdigest()
-    cards_html, topics = _public_list(form, filters)
-    enrollments: dict[int, Enrollment] = {}
-    if request.user.is_authenticated:
-        enrollments = {e.course_id: e for e in enrollments_with_progress(practitioner=request.user)}
-    cards = [
-        CourseCard(
-            course_id=pk,
-            html=mark_safe(html),  # noqa: S308 - our own template's output, escaped when rendered
-            enrollment=enrollments.get(pk),
-            percent=percent_done(enrollments[pk]) if pk in enrollments else 0,
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), MAX(updated_at) FROM courses_course WHERE status = %s",
+            [Course.Status.PUBLISHED],
         )
-        for pk, html in cards_html
-    ]
-    context = {
-        "form": form,
-        "cards": cards,
-        "topics": [{"slug": slug, "name": name} for slug, name in topics],
-        "level_choices": form.fields["level"].choices,  # type: ignore[attr-defined]
-        "hours_choices": form.fields["hours"].choices,  # type: ignore[attr-defined]
-        "chosen": {key: request.GET.get(key, "") for key in ("topic", "level", "hours")},
-    }
-    return render(request, "courses/catalog.html", context)
+        version = cursor.fetchone()
+    filters = hashlib.sha256(f"{request.GET.urlencode()}|{version}".encode()).hexdigest()
+    listing = _public_listing(request, filters)
+    progress: dict[int, str] = {}
+    if request.user.is_authenticated:
+        progress = {
+            e.course_id: render_to_string(
+                "courses/_card_progress.html",
+                {"course_id": e.course_id, "enrollment": e, "percent": percent_done(e)},
+            )
+            for e in enrollments_with_progress(practitioner=request.user)
+        }
+    listing = PROGRESS_MARKER.sub(lambda marker: progress.get(int(marker[1]), ""), listing)
+    # Our own templates' output, escaped when they were rendered.
+    return render(request, "courses/catalog.html", {"listing": mark_safe(listing)})  # noqa: S308
 
 
 @login_not_required
