@@ -5,7 +5,8 @@ default cache (Redis in production, shared by every process) and the database is
 miss. Any save or deletion of the user drops the entry, at once and again after the commit, so a
 deactivated account, a changed password (which also ends other sessions through the session's
 auth hash) or a new role takes effect on the next request. An update that bypasses save() is
-seen within USER_CACHE_SECONDS.
+seen within USER_CACHE_SECONDS. Without REDIS_URL the cache is each process's own, which suits
+only the one-process first-run server, as it does for the sessions.
 """
 
 from functools import partial
