@@ -1,3 +1,4 @@
+import threading
 from collections.abc import Callable
 from functools import cache
 from typing import Any, Generic, TypeVar
@@ -47,16 +48,18 @@ class _PerVersion(Generic[T]):
         self._load = load
         self._size = size
         self._values: dict[tuple[int, Any], T] = {}
+        self._lock = threading.Lock()
 
     def get_many(self, keys: list[tuple[int, Any]]) -> list[T]:
         found = {key: value for key in keys if (value := self._values.get(key)) is not None}
         missing = [key for key in keys if key not in found]
         if missing:
             loaded = self._load([course_id for course_id, _ in missing])
-            for key in missing:
-                found[key] = self._values[key] = loaded[key[0]]
-            while len(self._values) > self._size:  # the oldest first
-                self._values.pop(next(iter(self._values)), None)
+            with self._lock:  # threaded workers: no eviction while another thread inserts
+                for key in missing:
+                    found[key] = self._values[key] = loaded[key[0]]
+                while len(self._values) > self._size:  # the oldest first
+                    del self._values[next(iter(self._values))]
         return [found[key] for key in keys]
 
     def clear(self) -> None:
