@@ -165,7 +165,10 @@ def enrollment_in(*, practitioner: User, course_slug: str) -> Enrollment | None:
     """The practitioner's enrollment on the published course with this slug, or None, as
     enrollments_with_progress gives it: the lesson page's common case."""
     found = _enrollments(
-        practitioner, "AND course.slug = %s AND course.status = %s", course_slug, "published"
+        practitioner,
+        "AND course.slug = %s AND course.status = %s",
+        course_slug,
+        Course.Status.PUBLISHED,
     )
     return found[0] if found else None
 
