@@ -103,9 +103,9 @@ def build_outline(
             is_current=current is not None and lesson.pk == current.pk,
         )
         entries.append(entry)
-        modules.setdefault(lesson.module_id, ModuleEntry(module=lesson.module)).lessons.append(
-            entry
-        )
+        if lesson.module_id not in modules:
+            modules[lesson.module_id] = ModuleEntry(module=lesson.module)
+        modules[lesson.module_id].lessons.append(entry)
         if blocking is None and lesson.required and lesson.pk not in done:
             blocking = lesson
     required = [lesson for lesson in lessons if lesson.required]
