@@ -132,6 +132,24 @@ def test_mfa_code_logs_in_once_and_cannot_be_replayed(client, practitioner):
     assert "_auth_user_id" not in client.session
 
 
+def test_mfa_accepts_the_codes_one_step_either_side_and_nothing_older(client, practitioner):
+    secret = enable_totp(client, practitioner)
+    if time.time() % 30 > 27:  # let the step turn now rather than between here and the check
+        time.sleep(30.1 - time.time() % 30)
+    step = int(time.time()) // 30
+
+    def logs_in_with(counter: int) -> bool:
+        client.post(reverse("account_logout"))
+        log_in(client, practitioner.email)
+        client.post(
+            reverse("mfa_authenticate"), {"code": format_hotp_value(hotp_value(secret, counter))}
+        )
+        return "_auth_user_id" in client.session
+
+    assert not logs_in_with(step - 3)
+    assert logs_in_with(step - 1)
+
+
 def test_recovery_codes_are_offered_after_enabling_mfa(client, practitioner):
     enable_totp(client, practitioner)
 
