@@ -1,6 +1,6 @@
 """Page throughput under gunicorn on loopback, as a ratio of a bare Django view served the same way.
 
-    .venv/bin/python bench/pages.py [--seconds 5] [--connections 8] [--rounds 3]
+    .venv/bin/python bench/pages.py [--seconds 5] [--connections 8] [--rounds 3] [--redis URL]
 
 Fills a PostgreSQL database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/
 bench_pages, created if missing) with 30 courses, 600 lessons and 2,000 practitioners, serves the
@@ -164,6 +164,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        help="serve with this Redis database as the cache (emptied first), as production does; "
+        "by default each worker keeps its own cache in memory",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -172,6 +178,10 @@ def main() -> None:
     existing_database(database_url)
     env = {**os.environ, **django_environment(database_url, ALLOWED_HOSTS="127.0.0.1")}
     env.pop("REDIS_URL", None)
+    if args.redis:
+        # As in production: cache, sessions and the logged-in user in Redis, shared by the workers.
+        env["REDIS_URL"] = args.redis
+        subprocess.run(["redis-cli", "-u", args.redis, "FLUSHDB"], check=True, capture_output=True)
     os.environ.update(env)
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
@@ -231,7 +241,8 @@ def main() -> None:
     print(
         f"{COURSES} courses, {COURSES * LESSONS_PER_COURSE} lessons, {PRACTITIONERS} practitioners;"
         f" gunicorn 2 workers; wrk -t2 -c{args.connections} -d{args.seconds}s;"
-        f" {args.rounds} rounds, the median shown"
+        f" {args.rounds} rounds, the median shown;"
+        f" cache: {'Redis' if args.redis else 'in each worker'}"
     )
     print(f"{'page':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}  range of ratios")
     for i, (name, _, _) in enumerate(pages):
