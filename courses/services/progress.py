@@ -62,9 +62,6 @@ class _PerVersion(Generic[T]):
                     del self._values[next(iter(self._values))]
         return [found[key] for key in keys]
 
-    def clear(self) -> None:
-        self._values.clear()
-
 
 def _load_lessons(course_ids: list[int]) -> dict[int, tuple[Lesson, ...]]:
     by_course: dict[int, list[Lesson]] = {course_id: [] for course_id in course_ids}
@@ -89,10 +86,10 @@ _courses = _PerVersion(_load_courses)
 def published_lessons(course: Course) -> tuple[Lesson, ...]:
     """The course's published lessons in order, with their modules, kept in each process.
 
-    The key holds the course's `updated_at`, which every saved or deleted lesson or module moves
-    on (courses/signals.py), so a changed course is simply a new key. The instances are shared
-    between requests and only read: no relation beyond `module` is loaded on them, and the
-    lessons' text is left in the database. Each carries `has_quiz`."""
+    The key holds the course's `updated_at`, which every change to its lessons, modules, quizzes
+    or topic moves on (courses/signals.py), so a changed course is simply a new key. The
+    instances are shared between requests and only read: no relation beyond `module` is loaded
+    on them, and the lessons' text is left in the database. Each carries `has_quiz`."""
     return _lessons.get_many([(course.pk, course.updated_at)])[0]
 
 
