@@ -89,13 +89,11 @@ def _render_cards(courses: list[Course]) -> dict[int, str]:
 def _course_outline(
     course: Course, enrollment: Enrollment | None, current: Lesson | None = None
 ) -> Outline:
-    """The course's lessons (shared, see above) and the practitioner's progress through them:
+    """The course's lessons (kept per process) and the practitioner's progress through them:
     one small query for the lessons they have completed."""
     completed: list[int] = []
     if enrollment is not None:
-        completed = (
-            list(enrollment.completions.values_list("lesson_id", flat=True)) if enrollment else []
-        )
+        completed = list(enrollment.completions.values_list("lesson_id", flat=True))
     return build_outline(
         lessons=published_lessons(course),
         completed_ids=completed,
