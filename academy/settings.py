@@ -144,13 +144,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The course insight dashboard shows figures at most this old, and recomputes older ones on a
+# worker while showing them, dated (courses/services/insight.py).
+COURSE_INSIGHT_FRESH_SECONDS = env.int("COURSE_INSIGHT_FRESH_SECONDS", default=120)
 # Rendered fragments that hold nothing personal (the site's navigation and footer, a lesson's
 # content), kept in each process: a hit costs microseconds where Redis would cost a round trip.
 # Their keys carry what they show (language, role, the course's content version), so nothing
 # has to be invalidated; a deploy starts empty.
-# The course insight dashboard shows figures at most this old, and recomputes older ones on a
-# worker while showing them, dated (courses/services/insight.py).
-COURSE_INSIGHT_FRESH_SECONDS = env.int("COURSE_INSIGHT_FRESH_SECONDS", default=120)
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",

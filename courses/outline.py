@@ -4,7 +4,7 @@ Pure: it takes lessons already loaded (ordered, with their modules) and the ids 
 lessons, so the pages that show it spend no queries of their own.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -51,9 +51,7 @@ class Outline:
 
     @property
     def percent(self) -> int:
-        if not self.required_total:
-            return 0
-        return round(100 * self.required_done / self.required_total)
+        return as_percent(self.required_done, self.required_total)
 
     @property
     def total_minutes(self) -> int:
@@ -76,6 +74,17 @@ class Outline:
             if entry.state is State.OPEN:
                 return entry.lesson
         return self.entries[0].lesson if self.entries else None
+
+
+def required_progress(lessons: Iterable[Lesson], done: Container[int]) -> tuple[int, int]:
+    """How many of the required lessons are done, and how many there are: the course's progress
+    counts only these."""
+    required = [lesson.pk for lesson in lessons if lesson.required]
+    return sum(1 for pk in required if pk in done), len(required)
+
+
+def as_percent(done: int, total: int) -> int:
+    return round(100 * done / total) if total else 0
 
 
 def build_outline(
@@ -108,11 +117,11 @@ def build_outline(
         modules[lesson.module_id].lessons.append(entry)
         if blocking is None and lesson.required and lesson.pk not in done:
             blocking = lesson
-    required = [lesson for lesson in lessons if lesson.required]
+    required_done, required_total = required_progress(lessons, done)
     return Outline(
         key="|".join(f"{e.lesson.pk}:{e.state}" for e in entries),
         modules=list(modules.values()),
         entries=entries,
-        required_total=len(required),
-        required_done=sum(1 for lesson in required if lesson.pk in done),
+        required_total=required_total,
+        required_done=required_done,
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from academy.models import User
 from courses.models import Course, Enrollment, Lesson, LessonCompletion, Quiz
-from courses.outline import State, build_outline
+from courses.outline import Outline, State, as_percent, build_outline, required_progress
 from courses.services.issuing import request_certificate
 from courses.tasks import issue_certificate
 
@@ -94,6 +94,8 @@ def published_lessons(course: Course) -> tuple[Lesson, ...]:
 
 
 _ENROLLMENT_FIELDS = Enrollment._meta.concrete_fields
+_ENROLLMENT_COLUMNS = ", ".join(f"enrollment.{field.column}" for field in _ENROLLMENT_FIELDS)
+_ENROLLMENT_NAMES = [field.attname for field in _ENROLLMENT_FIELDS]
 _ENROLLMENTS_SQL = """
 SELECT {columns}, course.updated_at, (
     SELECT {joined_ids} FROM courses_lessoncompletion WHERE enrollment_id = enrollment.id
@@ -121,7 +123,7 @@ def _converters(vendor: str) -> list[tuple[Any, list[Any]]]:
 
 def _enrollments(practitioner: User, and_where: str = "", *params: Any) -> list[Enrollment]:
     sql = _ENROLLMENTS_SQL.format(
-        columns=", ".join(f"enrollment.{field.column}" for field in _ENROLLMENT_FIELDS),
+        columns=_ENROLLMENT_COLUMNS,
         joined_ids=_JOINED_IDS[connection.vendor],
         and_where=and_where,
     )
@@ -129,13 +131,12 @@ def _enrollments(practitioner: User, and_where: str = "", *params: Any) -> list[
         cursor.execute(sql, [practitioner.pk, *params])
         rows = cursor.fetchall()
     converters = _converters(connection.vendor)
-    names = [field.attname for field in _ENROLLMENT_FIELDS]
     enrollments, course_keys, completed = [], [], []
     for *values, version, joined in rows:
         for i, (column, column_converters) in enumerate(converters):
             for convert in column_converters:
                 values[i] = convert(values[i], column, connection)
-        enrollment = Enrollment.from_db(connection.alias, names, values)
+        enrollment = Enrollment.from_db(connection.alias, _ENROLLMENT_NAMES, values)
         enrollments.append(enrollment)
         course_keys.append((enrollment.course_id, version))
         completed.append([int(i) for i in joined.split(",")] if joined else [])
@@ -158,7 +159,7 @@ def enrollments_with_progress(*, practitioner: User) -> list[Enrollment]:
     return _enrollments(practitioner)
 
 
-def enrollment_in(*, practitioner: User, course_slug: str) -> Enrollment | None:
+def enrollment_on_published(*, practitioner: User, course_slug: str) -> Enrollment | None:
     """The practitioner's enrollment on the published course with this slug, or None, as
     enrollments_with_progress gives it: the lesson page's common case."""
     found = _enrollments(
@@ -179,15 +180,25 @@ def enrollment_on(*, practitioner: User, course: Course) -> Enrollment | None:
     return found[0] if found else None
 
 
+def outline_of(
+    course: Course, enrollment: Enrollment | None, current: Lesson | None = None
+) -> Outline:
+    """The course's outline as the practitioner of an enrollment read above sees it (None:
+    nothing done yet, as for an instructor's preview)."""
+    return build_outline(
+        lessons=published_lessons(course),
+        completed_ids=enrollment.completed_lesson_ids if enrollment else (),  # type: ignore[attr-defined]
+        order_required=course.order_required,
+        current=current,
+    )
+
+
 def percent_done(enrollment: Enrollment) -> int:
     """Required published lessons completed, as a whole percentage (100 once the course is)."""
     if enrollment.completed_at:
         return 100
-    required = [lesson.pk for lesson in published_lessons(enrollment.course) if lesson.required]
-    if not required:
-        return 0
     done = set(enrollment.completed_lesson_ids)  # type: ignore[attr-defined]
-    return round(100 * sum(1 for pk in required if pk in done) / len(required))
+    return as_percent(*required_progress(published_lessons(enrollment.course), done))
 
 
 def requirements_met(enrollment: Enrollment) -> bool:

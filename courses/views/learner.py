@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -28,7 +28,7 @@ from courses.models import (
     Quiz,
     SignOff,
 )
-from courses.outline import Outline, State, build_outline
+from courses.outline import State
 from courses.services.enrollment import CourseNotOpenError, enroll
 from courses.services.progress import (
     LessonLockedError,
@@ -36,9 +36,10 @@ from courses.services.progress import (
     QuizRequiredError,
     SignOffRequiredError,
     complete_lesson,
-    enrollment_in,
     enrollment_on,
+    enrollment_on_published,
     enrollments_with_progress,
+    outline_of,
     percent_done,
     published_lessons,
 )
@@ -53,7 +54,7 @@ INSTRUCTORS = Prefetch(
 )
 
 
-def _render_cards(courses: list[Course]) -> dict[int, str]:
+def _render_cards(courses: list[Course]) -> dict[int, SafeString]:
     """Each card's HTML, from the cache when the data it shows is unchanged.
 
     The key is a digest of everything the card displays, so an edit to the course, its lessons'
@@ -84,22 +85,6 @@ def _render_cards(courses: list[Course]) -> dict[int, str]:
     if rendered:
         cache.set_many(rendered, timeout=24 * 3600)
     return html | {pk: rendered[key] for pk, key in keys.items() if key in rendered}
-
-
-def _course_outline(
-    course: Course, enrollment: Enrollment | None, current: Lesson | None = None
-) -> Outline:
-    """The course's lessons (kept per process) and the practitioner's progress through them:
-    one small query for the lessons they have completed."""
-    completed: list[int] = []
-    if enrollment is not None:
-        completed = list(enrollment.completions.values_list("lesson_id", flat=True))
-    return build_outline(
-        lessons=published_lessons(course),
-        completed_ids=completed,
-        order_required=course.order_required,
-        current=current,
-    )
 
 
 ANONYMOUS_CATALOG_SECONDS = 60
@@ -149,7 +134,7 @@ def _public_listing(request: HttpRequest, filters: str) -> str:
         "courses/_catalog_listing.html",
         {
             "form": form,
-            "cards": [{"course_id": c.pk, "html": mark_safe(card_html[c.pk])} for c in course_list],  # noqa: S308 - our own template's output, escaped when rendered
+            "cards": [{"course_id": c.pk, "html": card_html[c.pk]} for c in course_list],
             "topics": [{"slug": t.slug, "name": t.name} for t in topics],
             "level_choices": form.fields["level"].choices,  # type: ignore[attr-defined]
             "hours_choices": form.fields["hours"].choices,  # type: ignore[attr-defined]
@@ -199,11 +184,7 @@ def course_detail(request: HttpRequest, course: str) -> HttpResponse:
     if request.method == "POST":
         return _enrol(request, course_obj)
     enrollment = enrollment_on(practitioner=user, course=course_obj)  # type: ignore[arg-type]
-    outline = build_outline(
-        lessons=published_lessons(course_obj),
-        completed_ids=enrollment.completed_lesson_ids if enrollment else [],  # type: ignore[attr-defined]
-        order_required=course_obj.order_required,
-    )
+    outline = outline_of(course_obj, enrollment)
     prerequisites = list(course_obj.prerequisites.order_by("title"))
     completed_courses: set[int] = set()
     if prerequisites and user.is_authenticated:
@@ -234,7 +215,7 @@ def _enrol(request: HttpRequest, course: Course) -> HttpResponse:
     except CourseNotOpenError as exc:
         messages.error(request, str(exc))
         return redirect(course)
-    outline = _course_outline(course, None)
+    outline = outline_of(course, None)
     messages.success(request, _("You are enrolled. Welcome to the course!"))
     first = outline.first_unfinished
     return redirect(first if first else course)
@@ -248,11 +229,10 @@ def lesson_detail(request: HtmxHttpRequest, course: str, lesson: str) -> HttpRes
         return _complete(request, user, _lesson_for_completion(user, course, lesson))
     # The common case, a practitioner on a published course they are enrolled in, takes one
     # statement: the enrollment, its course and the ids of the lessons they have completed.
-    enrollment = enrollment_in(practitioner=user, course_slug=course)
+    enrollment = enrollment_on_published(practitioner=user, course_slug=course)
     previewing = False
     if enrollment is not None:
         course_obj = enrollment.course
-        completed = enrollment.completed_lesson_ids  # type: ignore[attr-defined]
     else:
         course_obj = get_object_or_404(
             Course.objects.defer("description", "description_html"), slug=course
@@ -261,23 +241,15 @@ def lesson_detail(request: HtmxHttpRequest, course: str, lesson: str) -> HttpRes
         if not course_obj.is_published:
             if not teaches:
                 raise Http404
-            enrollment = Enrollment.objects.of(user).filter(course=course_obj).first()
+            enrollment = enrollment_on(practitioner=user, course=course_obj)
         previewing = enrollment is None and teaches
-        completed = (
-            list(enrollment.completions.values_list("lesson_id", flat=True)) if enrollment else []
-        )
     lesson_obj = next((item for item in published_lessons(course_obj) if item.slug == lesson), None)
     if lesson_obj is None:
         raise Http404
     if enrollment is None and not previewing:
         messages.info(request, _("Enrol on the course to start its lessons."))
         return redirect(course_obj)
-    outline = build_outline(
-        lessons=published_lessons(course_obj),
-        completed_ids=completed,
-        order_required=course_obj.order_required,
-        current=lesson_obj,
-    )
+    outline = outline_of(course_obj, enrollment, current=lesson_obj)
     entry = outline.entry(lesson_obj)
     locked = entry.state is State.LOCKED and not previewing
     previous, following = outline.neighbours(lesson_obj)
@@ -354,8 +326,10 @@ def _complete(request: HtmxHttpRequest, user: User, lesson: Lesson) -> HttpRespo
             return HttpResponse(str(exc), status=409)
         messages.error(request, str(exc))
         return redirect(lesson)
-    enrollment = Enrollment.objects.get(practitioner=user, course_id=lesson.course_id)
-    outline = _course_outline(lesson.course, enrollment, current=lesson)
+    enrollment = enrollment_on(practitioner=user, course=lesson.course)
+    if enrollment is None:  # deleted since complete_lesson found it
+        raise Http404
+    outline = outline_of(lesson.course, enrollment, current=lesson)
     following = outline.neighbours(lesson)[1]
     if request.htmx:
         context = {
@@ -384,12 +358,8 @@ def learning(request: HttpRequest) -> HttpResponse:
     in_progress.sort(key=lambda e: e.enrolled_at, reverse=True)
     current = []
     for enrollment in in_progress:
-        outline = build_outline(
-            lessons=published_lessons(enrollment.course),
-            completed_ids=enrollment.completed_lesson_ids,  # type: ignore[attr-defined]
-            order_required=enrollment.course.order_required,
-        )
-        current.append((enrollment, percent_done(enrollment), outline.first_unfinished))
+        outline = outline_of(enrollment.course, enrollment)
+        current.append((enrollment, outline.percent, outline.first_unfinished))
     completed = [e for e in enrollments if e.completed_at]
     completed.sort(key=lambda e: e.completed_at, reverse=True)  # type: ignore[arg-type, return-value]
     return render(request, "courses/learning.html", {"current": current, "completed": completed})
