@@ -25,6 +25,11 @@ def taught_courses(request: HttpRequest, *, staff: bool = False) -> CourseQueryS
     return Course.objects.taught_by(instructor(request))
 
 
+def taught_course(request: HttpRequest, slug: str, *, staff: bool = False) -> Course:
+    """A course the user teaches (with `staff`, any course for staff)."""
+    return get_object_or_404(taught_courses(request, staff=staff), slug=slug)
+
+
 def taught_lesson(request: HttpRequest, course: str, lesson: str) -> Lesson:
     """A lesson of a course the user teaches."""
     return get_object_or_404(

@@ -23,7 +23,7 @@ from courses.models import Certificate, CertificateEvent
 from courses.models.certificates import normalize_code
 from courses.services import issuing
 from courses.snapshot import CertificateSnapshot, format_hours
-from courses.views.access import taught_courses
+from courses.views.access import taught_course, taught_courses
 
 MAX_PDF_CHECK_BYTES = 5 * 1024 * 1024
 
@@ -226,7 +226,7 @@ REGISTER_PAGE_SIZE = 25
 
 @require_GET
 def register(request: HttpRequest, course: str) -> HttpResponse:
-    course_obj = get_object_or_404(taught_courses(request, staff=True), slug=course)
+    course_obj = taught_course(request, course, staff=True)
     certificates = (
         Certificate.objects.filter(course=course_obj)
         .select_related("enrollment__practitioner", "superseded_by")

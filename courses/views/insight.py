@@ -12,7 +12,7 @@ from django.db.models import (
     Subquery,
 )
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import formats
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -37,13 +37,9 @@ from courses.services.insight import (
     Week,
     course_figures,
 )
-from courses.views.access import taught_courses
+from courses.views.access import taught_course
 
 CSV_CHUNK = 500
-
-
-def _taught_course(request: HttpRequest, slug: str) -> Course:
-    return get_object_or_404(taught_courses(request, staff=True), slug=slug)
 
 
 # --- the dashboard -----------------------------------------------------------------------------
@@ -112,7 +108,7 @@ def _lessons_chart(lessons: list[LessonProgress], enrolled: int) -> SafeString:
 
 @require_GET
 def course_insight(request: HttpRequest, course: str) -> HttpResponse:
-    course_obj = _taught_course(request, course)
+    course_obj = taught_course(request, course, staff=True)
     figures, refreshing = course_figures(course_obj)
     summary = figures.summary
     context = {
@@ -201,7 +197,7 @@ def _progress_rows(course: Course, required_total: int) -> Iterator[list[object]
 
 @require_GET
 def export_progress(request: HttpRequest, course: str) -> StreamingHttpResponse:
-    course_obj = _taught_course(request, course)
+    course_obj = taught_course(request, course, staff=True)
     required_total = Lesson.objects.published().filter(course=course_obj, required=True).count()
     header = [
         _("Practitioner"),
@@ -245,7 +241,7 @@ def _quiz_result_rows(course: Course) -> Iterator[list[object]]:
 
 @require_GET
 def export_quiz_results(request: HttpRequest, course: str) -> StreamingHttpResponse:
-    course_obj = _taught_course(request, course)
+    course_obj = taught_course(request, course, staff=True)
     header = [
         _("Practitioner"),
         _("E-mail"),
@@ -285,7 +281,7 @@ def _certificate_rows(course: Course) -> Iterator[list[object]]:
 
 @require_GET
 def export_certificates(request: HttpRequest, course: str) -> StreamingHttpResponse:
-    course_obj = _taught_course(request, course)
+    course_obj = taught_course(request, course, staff=True)
     header = [
         _("Code"),
         _("Practitioner"),

@@ -16,7 +16,7 @@ from academy.models import User
 from courses.models import Course, Enrollment, Lesson, SignOff
 from courses.services import signoffs
 from courses.services.progress import LessonLockedError, NotEnrolledError
-from courses.views.access import taught_courses
+from courses.views.access import taught_course, taught_courses
 
 
 class SignOffForm(forms.Form):
@@ -79,7 +79,7 @@ def _today() -> dict[str, Any]:
 @require_GET
 def course_sign_offs(request: HttpRequest, course: str) -> HttpResponse:
     """Every enrolled practitioner against every practical lesson of the course."""
-    course_obj = get_object_or_404(taught_courses(request), slug=course)
+    course_obj = taught_course(request, course)
     lessons = list(
         Lesson.objects.published()
         .filter(course=course_obj, kind=Lesson.Kind.PRACTICAL)
