@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import BigIntegerField, Func, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BigIntegerField, Count, Func, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.expressions import Star
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -16,15 +16,17 @@ from courses.text import render_markdown
 from courses.video import VideoNotAllowed, parse_video_url
 
 
-def count_of(queryset: models.QuerySet[Any]) -> Coalesce:
-    """COUNT(*) of a correlated subquery: unlike a join with GROUP BY, it multiplies no rows."""
-    counted = (
-        queryset.order_by()
-        .annotate(group=Value(1))
-        .values("group")
-        .annotate(n=Func(Star(), function="COUNT", output_field=BigIntegerField()))
-        .values("n")[:1]
+def count_of(queryset: models.QuerySet[Any], *, distinct: str | None = None) -> Coalesce:
+    """COUNT(*) of a correlated subquery, or with `distinct` the number of different values of
+    that field: unlike a join with GROUP BY, it multiplies no rows."""
+    counter = (
+        Count(distinct, distinct=True)
+        if distinct
+        else Func(Star(), function="COUNT", output_field=BigIntegerField())
     )
+    counted = (
+        queryset.order_by().annotate(group=Value(1)).values("group").annotate(n=counter).values("n")
+    )[:1]
     return Coalesce(Subquery(counted), 0)
 
 

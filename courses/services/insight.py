@@ -24,8 +24,6 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
-    Subquery,
-    Value,
 )
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
@@ -200,15 +198,9 @@ def quiz_results(course: Course) -> list[QuizResults]:
     index-only scan), not a GROUP BY sorting every attempt of the course with its lesson."""
 
     def practitioners(**filters: Any) -> Coalesce:
-        counted = (
-            Attempt.objects.filter(quiz=OuterRef("pk"), **filters)
-            .order_by()
-            .annotate(group=Value(1))
-            .values("group")
-            .annotate(n=Count("practitioner", distinct=True))
-            .values("n")[:1]
+        return count_of(
+            Attempt.objects.filter(quiz=OuterRef("pk"), **filters), distinct="practitioner"
         )
-        return Coalesce(Subquery(counted), 0)
 
     quizzes = (
         Quiz.objects.filter(lesson__course=course, lesson__published=True)
