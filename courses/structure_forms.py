@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from academy.fields import SingleLineFormField
 from courses.models import Accreditation, Course, CourseInstructor, Lesson
 from courses.models.catalog import validate_video_url
 from courses.services.structure import AccreditationDetails, CourseDetails, LessonDetails
@@ -71,11 +72,11 @@ class CourseForm(CourseCreateForm):
 
 
 class ModuleForm(forms.Form):
-    title = forms.CharField(label=_("Module title"), max_length=200)
+    title = SingleLineFormField(label=_("Module title"), max_length=200)
 
 
 class LessonAddForm(forms.Form):
-    title = forms.CharField(label=_("Lesson title"), max_length=200)
+    title = SingleLineFormField(label=_("Lesson title"), max_length=200)
     kind = forms.ChoiceField(
         label=_("Kind"), choices=Lesson.Kind.choices, initial=Lesson.Kind.READING
     )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from academy.fields import SingleLineCharField
 from courses.text import render_markdown
 from courses.video import VideoNotAllowed, parse_video_url
 
@@ -44,7 +45,7 @@ def validate_video_url(value: str) -> None:
 
 class Topic(models.Model):
     slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=80, unique=True)
+    name = SingleLineCharField(max_length=80, unique=True)
 
     class Meta:
         ordering = ["name"]
@@ -94,8 +95,8 @@ class Course(models.Model):
         ARCHIVED = "archived", _("Archived")
 
     slug = models.SlugField(unique=True)
-    title = models.CharField(max_length=200)
-    summary = models.CharField(max_length=300)
+    title = SingleLineCharField(max_length=200)
+    summary = SingleLineCharField(max_length=300)
     description = models.TextField(_("description (Markdown)"), blank=True)
     description_html = models.TextField(editable=False, blank=True)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="courses")
@@ -169,8 +170,8 @@ class CourseInstructor(models.Model):
 class Module(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
     position = models.PositiveIntegerField(default=0)
-    title = models.CharField(max_length=200)
-    summary = models.CharField(max_length=300, blank=True)
+    title = SingleLineCharField(max_length=200)
+    summary = SingleLineCharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["course", "position", "id"]
@@ -197,7 +198,7 @@ class Lesson(models.Model):
         Course, on_delete=models.CASCADE, related_name="lessons", editable=False
     )
     position = models.PositiveIntegerField(default=0)
-    title = models.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     slug = models.SlugField()
     body = models.TextField(_("content (Markdown)"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
@@ -252,8 +253,8 @@ class Lesson(models.Model):
 class AccreditingBody(models.Model):
     """A board that approves CE/CPD courses, e.g. NCBTMB, CNHC, the Sports Massage Association."""
 
-    name = models.CharField(max_length=200, unique=True)
-    abbreviation = models.CharField(max_length=30, blank=True)
+    name = SingleLineCharField(max_length=200, unique=True)
+    abbreviation = SingleLineCharField(max_length=30, blank=True)
     website = models.URLField(blank=True)
 
     class Meta:
@@ -281,12 +282,12 @@ class Accreditation(models.Model):
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="accreditations")
     body = models.ForeignKey(AccreditingBody, on_delete=models.PROTECT, related_name="approvals")
-    provider_name = models.CharField(max_length=200)
-    provider_number = models.CharField(max_length=60)
-    provider_contact = models.CharField(
+    provider_name = SingleLineCharField(max_length=200)
+    provider_number = SingleLineCharField(max_length=60)
+    provider_contact = SingleLineCharField(
         max_length=300, help_text=_("Postal address or e-mail, as registered with the body.")
     )
-    approved_title = models.CharField(
+    approved_title = SingleLineCharField(
         _("course title as approved"),
         max_length=200,
         help_text=_("Certificates are issued only while the course title matches this exactly."),
