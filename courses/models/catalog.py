@@ -59,13 +59,15 @@ class CourseQuerySet(models.QuerySet["Course"]):
         return self.filter(status=Course.Status.PUBLISHED)
 
     def taught_by(self, user: Any) -> "CourseQuerySet":
-        if not user.is_authenticated:
+        """The courses the user has a role on, while they hold instructor status: withdrawing
+        the status (staff) ends every role's access at once, though the roles stay recorded."""
+        if not user.is_authenticated or not getattr(user, "is_instructor", False):
             return self.none()
         return self.filter(instructor_roles__instructor=user)
 
     def visible_to(self, user: Any) -> "CourseQuerySet":
         """Published courses for everyone; drafts and archived ones only for their instructors."""
-        if not user.is_authenticated:
+        if not user.is_authenticated or not getattr(user, "is_instructor", False):
             return self.published()
         return self.filter(
             Q(status=Course.Status.PUBLISHED) | Q(instructor_roles__instructor=user)

@@ -79,6 +79,20 @@ def _taught_course(request: HttpRequest, slug: str, *, owner: bool = False) -> C
     return course
 
 
+def _may_accredit(request: HttpRequest, course: Course) -> bool:
+    """Accreditations decide whether certificates issue and what they print as approved, so
+    they are the owners' and staff's to change, not every editor's."""
+    return course.my_role == OWNER or getattr(request.user, "is_staff", False)  # type: ignore[attr-defined]
+
+
+def _accredited_course(request: HttpRequest, slug: str) -> Course:
+    """A course the user teaches and may change the accreditations of (others: 403)."""
+    course = _taught_course(request, slug)
+    if not _may_accredit(request, course):
+        raise PermissionDenied
+    return course
+
+
 def _taught_module(request: HttpRequest, course: str, module: int) -> Module:
     return get_object_or_404(
         Module.objects.select_related("course"),
@@ -250,6 +264,7 @@ def _render_editor(
         "role_choices": CourseInstructor.Role.choices,
         "instructor_form": instructor_form or InstructorAddForm(),
         "is_owner": is_owner,
+        "may_accredit": _may_accredit(request, course),
         "missing": structure.missing_for_publishing(course),
     }
     return render(request, TEMPLATES + "course_edit.html", context)
@@ -366,12 +381,12 @@ def _accreditation_page(
 
 @require_http_methods(["GET", "POST"])
 def accreditation_add(request: HttpRequest, course: str) -> HttpResponse:
-    return _accreditation_page(request, _taught_course(request, course), None)
+    return _accreditation_page(request, _accredited_course(request, course), None)
 
 
 @require_http_methods(["GET", "POST"])
 def accreditation_edit(request: HttpRequest, course: str, accreditation: int) -> HttpResponse:
-    course_obj = _taught_course(request, course)
+    course_obj = _accredited_course(request, course)
     found = get_object_or_404(
         Accreditation.objects.select_related("body"), course=course_obj, pk=accreditation
     )
@@ -380,7 +395,7 @@ def accreditation_edit(request: HttpRequest, course: str, accreditation: int) ->
 
 @require_http_methods(["GET", "POST"])
 def accreditation_delete(request: HttpRequest, course: str, accreditation: int) -> HttpResponse:
-    course_obj = _taught_course(request, course)
+    course_obj = _accredited_course(request, course)
     found = get_object_or_404(
         Accreditation.objects.select_related("body"), course=course_obj, pk=accreditation
     )
