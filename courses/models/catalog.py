@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from academy.fields import SingleLineCharField
-from courses.text import render_markdown
+from courses.text import check_markdown_length, render_markdown
 from courses.video import VideoNotAllowed, parse_video_url
 
 
@@ -138,6 +138,9 @@ class Course(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("courses:course", kwargs={"course": self.slug})
 
+    def clean(self) -> None:
+        check_markdown_length(self.description, "description")
+
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
@@ -246,6 +249,9 @@ class Lesson(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("courses:lesson", kwargs={"course": self.course.slug, "lesson": self.slug})
+
+    def clean(self) -> None:
+        check_markdown_length(self.body, "body")
 
     @property
     def embed(self) -> Any:

@@ -52,7 +52,7 @@ from courses.structure_forms import (
     RoleForm,
     StatusForm,
 )
-from courses.text import render_markdown
+from courses.text import preview_markdown
 from courses.views.access import instructor, taught_lesson
 from courses.views.learner import HtmxHttpRequest
 
@@ -278,7 +278,7 @@ def course_edit(request: HttpRequest, course: str) -> HttpResponse:
     # The form works on a copy, so the page keeps showing the saved course when input is wrong.
     form = CourseForm(request.POST, instance=copy(course_obj))
     if request.POST.get("action") == "preview":
-        preview = render_markdown(request.POST.get("description", ""))
+        preview = preview_markdown(request.POST.get("description", ""))
         return _render_editor(request, course_obj, form=form, preview_html=preview)
     if form.is_valid():
         try:
@@ -706,7 +706,7 @@ def lesson_edit(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
     preview_html = None
     if request.method == "POST":
         if request.POST.get("action") == "preview":
-            preview_html = render_markdown(request.POST.get("body", ""))
+            preview_html = preview_markdown(request.POST.get("body", ""))
         elif form.is_valid():
             try:
                 structure.update_lesson(lesson=lesson_obj, details=form.details())
@@ -732,7 +732,7 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     instructor(request)
     source = request.POST.get("source", "body")
     text = request.POST.get(source if source in ("body", "description") else "body", "")
-    return HttpResponse(render_markdown(text))
+    return HttpResponse(preview_markdown(text))
 
 
 @require_GET
