@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from academy.fields import SingleLineCharField
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -37,7 +39,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account: every user is a practitioner; some are also instructors."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(
+    full_name = SingleLineCharField(
         _("name on certificates"),
         max_length=150,
         help_text=_("Exactly as it should be printed on your certificates."),
@@ -86,8 +88,8 @@ class ProfessionalMembership(models.Model):
     """A practitioner's membership of a professional body, e.g. a CE board or association."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    body = models.CharField(_("professional body"), max_length=120)
-    membership_number = models.CharField(_("membership number"), max_length=60)
+    body = SingleLineCharField(_("professional body"), max_length=120)
+    membership_number = SingleLineCharField(_("membership number"), max_length=60)
 
     class Meta:
         ordering = ["body"]

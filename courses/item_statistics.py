@@ -19,7 +19,7 @@ from enum import StrEnum
 from math import sqrt
 from typing import Any
 
-from courses.scoring import normalise, parse_number
+from courses.scoring import ANSWER_MAX_LENGTH, normalise, parse_number
 
 TOO_EASY_ABOVE = 0.9
 TOO_HARD_BELOW = 0.3
@@ -160,10 +160,12 @@ def count_answers(
 
 
 def canonical_answer(kind: str, answer: Any) -> str:
-    """A typed answer as grading sees it, so "3.0" and " 3 " count as one answer."""
+    """A typed answer as grading sees it, so "3.0" and " 3 " count as one answer; never longer
+    than an answer can be stored (numbers are written out only within the range grading
+    accepts: 9e999999 in plain form would be a million characters)."""
     if answer is None:
         return NO_ANSWER
-    text = normalise(answer)
+    text = normalise(answer)[:ANSWER_MAX_LENGTH]
     if kind == "numerical":
         value = parse_number(text)
         if value is not None:

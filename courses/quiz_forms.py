@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from academy.fields import SingleLineFormField
 from courses.models import Choice, QuestionVersion, Quiz, ReviewWhen
 from courses.services.authoring import ChoiceSpec
 
@@ -155,7 +156,7 @@ class QuestionForm(forms.Form):
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    name = forms.CharField(
+    name = SingleLineFormField(
         label=_("Short name"),
         required=False,
         max_length=250,

@@ -1,11 +1,19 @@
 """Scoring one answer to one question version (pure: no database, no Django)."""
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 ZERO, ONE = Decimal("0"), Decimal("1")
+# A typed answer is at most this long: the attempt stores no more, and what it stores is what
+# statistics count.
+ANSWER_MAX_LENGTH = 500
+# Numbers beyond 10^±50 are nobody's answer to a therapy quiz, and letting them through costs:
+# 1e1000000 overflows decimal arithmetic (grading raised on every submit) and 9e999999 written
+# out in plain form is a million characters.
+NUMBER_EXPONENT_LIMIT = 50
 
 
 class ChoiceLike(Protocol):
@@ -27,12 +35,38 @@ def normalise(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
 
-def parse_number(text: str) -> Decimal | None:
+# A number in scientific notation, even one whose exponent Decimal cannot hold.
+_SCIENTIFIC = re.compile(r"\s*[-+]?(?=[.,]?[0-9])[0-9]*(?:[.,][0-9]*)?[eE][-+]?[0-9]+\s*\Z")
+
+
+def _decimal(text: Any) -> Decimal | None:
     try:
         value = Decimal(str(text).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
         return None
-    return value if value.is_finite() else None
+    return ZERO if value.is_zero() else value  # 0e999999 is 0
+
+
+def parse_number(text: Any) -> Decimal | None:
+    """The number a typed answer states, or None when it states none that can be graded: not a
+    number, not finite, or outside 10^±NUMBER_EXPONENT_LIMIT (so answers stored before such
+    numbers were refused still grade, as wrong)."""
+    value = _decimal(text)
+    if value is None or not value.is_finite() or is_out_of_range(value):
+        return None
+    return value
+
+
+def number_out_of_range(text: Any) -> bool:
+    """Whether a typed answer is a finite number too large or too small to grade."""
+    value = _decimal(text)
+    if value is None:
+        return _SCIENTIFIC.match(str(text)) is not None
+    return value.is_finite() and is_out_of_range(value)
+
+
+def is_out_of_range(value: Decimal) -> bool:
+    return abs(value.adjusted()) > NUMBER_EXPONENT_LIMIT
 
 
 def score(kind: str, choices: Sequence[ChoiceLike], answer: Any) -> Scored:

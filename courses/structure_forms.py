@@ -7,29 +7,45 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from academy.fields import SingleLineFormField
 from courses.models import Accreditation, Course, CourseInstructor, Lesson
 from courses.models.catalog import validate_video_url
 from courses.services.structure import AccreditationDetails, CourseDetails, LessonDetails
+from courses.text import MARKDOWN_MAX_LENGTH
 
 MARKDOWN_HELP = _(
     "Markdown: **bold**, *italic*, ## headings, - lists, [links](https://…). "
-    "HTML is shown as text, never run."
+    "HTML is shown as text, never run. At most 100,000 characters."
 )
+PLAIN_TEXT_MAX_LENGTH = 10_000
+
+
+def markdown_field(label: Any, rows: int) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=MARKDOWN_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=MARKDOWN_HELP,
+        error_messages={
+            "max_length": _("Keep this to at most 100,000 characters (it has %(show_value)s).")
+        },
+    )
 
 
 class CourseCreateForm(forms.ModelForm):
+    description = markdown_field(_("Description (Markdown)"), rows=10)
+
     class Meta:
         model = Course
         fields = ["title", "summary", "topic", "level", "ce_hours", "order_required", "description"]
-        widgets = {
+        widgets: dict[str, forms.Widget] = {
             "ce_hours": forms.NumberInput(attrs={"step": "0.5", "min": "0.5"}),
-            "description": forms.Textarea(attrs={"rows": 10}),
             "summary": forms.TextInput(),
         }
         help_texts = {
             "summary": _("One sentence for the catalog card."),
             "ce_hours": _("In half-hour steps, as your accrediting body approved them."),
-            "description": MARKDOWN_HELP,
         }
 
     def details(self) -> CourseDetails:
@@ -71,11 +87,11 @@ class CourseForm(CourseCreateForm):
 
 
 class ModuleForm(forms.Form):
-    title = forms.CharField(label=_("Module title"), max_length=200)
+    title = SingleLineFormField(label=_("Module title"), max_length=200)
 
 
 class LessonAddForm(forms.Form):
-    title = forms.CharField(label=_("Lesson title"), max_length=200)
+    title = SingleLineFormField(label=_("Lesson title"), max_length=200)
     kind = forms.ChoiceField(
         label=_("Kind"), choices=Lesson.Kind.choices, initial=Lesson.Kind.READING
     )
@@ -113,6 +129,21 @@ class StatusForm(forms.Form):
 
 
 class LessonForm(forms.ModelForm):
+    body = markdown_field(_("Content (Markdown)"), rows=16)
+    transcript = forms.CharField(
+        label=_("Transcript"),
+        required=False,
+        max_length=MARKDOWN_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Shown under the video for people who cannot listen to it."),
+    )
+    safety_notice = forms.CharField(
+        label=_("Safety notice"),
+        required=False,
+        max_length=PLAIN_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown above the lesson, e.g. when to stop and see a doctor."),
+    )
     video_url = forms.URLField(
         label=_("Video"),
         required=False,
@@ -138,9 +169,6 @@ class LessonForm(forms.ModelForm):
         ]
         widgets = {
             "kind": forms.RadioSelect(),
-            "body": forms.Textarea(attrs={"rows": 16}),
-            "transcript": forms.Textarea(attrs={"rows": 5}),
-            "safety_notice": forms.Textarea(attrs={"rows": 3}),
             "minutes": forms.NumberInput(attrs={"min": "1", "max": "600"}),
         }
         help_texts = {
@@ -148,8 +176,6 @@ class LessonForm(forms.ModelForm):
                 "The lesson's address: lower-case letters, digits and hyphens, unique in the "
                 "course. Changing it breaks links people have saved."
             ),
-            "body": MARKDOWN_HELP,
-            "transcript": _("Shown under the video for people who cannot listen to it."),
         }
 
     def details(self) -> LessonDetails:

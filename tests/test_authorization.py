@@ -34,10 +34,11 @@ from tests.factories import LessonFactory, UserFactory, course_with_lessons, qui
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC, PRACTITIONER, INSTRUCTOR, STAFF, ANY_USER = (
+PUBLIC, PRACTITIONER, INSTRUCTOR, OWNER, STAFF, ANY_USER = (
     "public",
     "practitioner",
     "instructor",
+    "owner",  # the course's owners only: its editors are refused too
     "staff",
     "any user",
 )
@@ -62,6 +63,7 @@ class World:
     certificate: Certificate
     accreditation: Accreditation
     editor_role: CourseInstructor
+    withdrawn: Any  # still holds an editor role on the course, but no longer instructor status
 
 
 def build_world() -> World:
@@ -99,6 +101,8 @@ def build_world() -> World:
     certificate.refresh_from_db()
     other_instructor = UserFactory.create(is_instructor=True)
     teach(course_with_lessons(1, slug="elsewhere"), other_instructor)
+    withdrawn = UserFactory.create(is_instructor=False)
+    teach(course, withdrawn, role=CourseInstructor.Role.EDITOR)
     return World(
         owner=owner,
         learner=learner,
@@ -117,6 +121,7 @@ def build_world() -> World:
         certificate=certificate,
         accreditation=accreditation,
         editor_role=CourseInstructor.objects.get(course=course, instructor=editor),
+        withdrawn=withdrawn,
     )
 
 
@@ -173,25 +178,25 @@ MATRIX: dict[str, tuple[str, Kwargs | None]] = {
     "courses:quiz_import": (INSTRUCTOR, lambda w: _lesson(w, w.quiz_lesson)),
     "courses:quiz_export": (INSTRUCTOR, lambda w: _lesson(w, w.quiz_lesson)),
     "courses:course_edit": (INSTRUCTOR, lambda w: {"course": w.course.slug}),
-    "courses:course_status": (INSTRUCTOR, lambda w: {"course": w.course.slug}),
-    "courses:course_delete": (INSTRUCTOR, lambda w: {"course": w.course.slug}),
+    "courses:course_status": (OWNER, lambda w: {"course": w.course.slug}),
+    "courses:course_delete": (OWNER, lambda w: {"course": w.course.slug}),
     "courses:structure_reorder": (INSTRUCTOR, lambda w: {"course": w.course.slug}),
-    "courses:accreditation_add": (INSTRUCTOR, lambda w: {"course": w.course.slug}),
+    "courses:accreditation_add": (OWNER, lambda w: {"course": w.course.slug}),
     "courses:accreditation_edit": (
-        INSTRUCTOR,
+        OWNER,
         lambda w: {"course": w.course.slug, "accreditation": w.accreditation.pk},
     ),
     "courses:accreditation_delete": (
-        INSTRUCTOR,
+        OWNER,
         lambda w: {"course": w.course.slug, "accreditation": w.accreditation.pk},
     ),
-    "courses:course_instructor_add": (INSTRUCTOR, lambda w: {"course": w.course.slug}),
+    "courses:course_instructor_add": (OWNER, lambda w: {"course": w.course.slug}),
     "courses:course_instructor_role": (
-        INSTRUCTOR,
+        OWNER,
         lambda w: {"course": w.course.slug, "instructor": w.editor_role.pk},
     ),
     "courses:course_instructor_remove": (
-        INSTRUCTOR,
+        OWNER,
         lambda w: {"course": w.course.slug, "instructor": w.editor_role.pk},
     ),
     "courses:module_add": (INSTRUCTOR, lambda w: {"course": w.course.slug}),
@@ -289,13 +294,19 @@ def test_only_the_rightful_user_gets_the_object(name):
     audience, kwargs = MATRIX[name]
     assert kwargs is not None
     url = reverse(name, kwargs=kwargs(world))
-    rightful = {PRACTITIONER: world.learner, INSTRUCTOR: world.owner, STAFF: world.staff}.get(
-        audience
-    )
+    rightful = {
+        PRACTITIONER: world.learner,
+        INSTRUCTOR: world.owner,
+        OWNER: world.owner,
+        STAFF: world.staff,
+    }.get(audience)
     outsiders = {
         "another practitioner": world.other_learner,
         "an instructor of another course": world.other_instructor,
+        "an instructor whose status was withdrawn": world.withdrawn,
     }
+    if audience == OWNER:
+        outsiders["an editor of the course"] = world.editor_role.instructor
 
     for method in ("get", "post"):
         anonymous = getattr(_as(None), method)(url)
@@ -326,6 +337,7 @@ def test_every_state_changing_request_needs_a_csrf_token(name):
     user = {
         PRACTITIONER: world.learner,
         INSTRUCTOR: world.owner,
+        OWNER: world.owner,
         STAFF: world.staff,
         ANY_USER: world.learner,
     }.get(audience)
@@ -335,3 +347,63 @@ def test_every_state_changing_request_needs_a_csrf_token(name):
     assert response.status_code in {403, 405}, response.status_code
     if response.status_code == 403:
         assert b"CSRF" in response.content
+
+
+def test_the_course_editor_offers_accreditation_changes_to_owners_and_staff_only():
+    world = build_world()
+    url = reverse("courses:course_edit", kwargs={"course": world.course.slug})
+    add = reverse("courses:accreditation_add", kwargs={"course": world.course.slug})
+    edit = reverse(
+        "courses:accreditation_edit",
+        kwargs={"course": world.course.slug, "accreditation": world.accreditation.pk},
+    )
+    editor = world.editor_role.instructor
+    staff_editor = UserFactory.create(is_instructor=True, is_staff=True)
+    teach(world.course, staff_editor, role=CourseInstructor.Role.EDITOR)
+
+    as_editor = _as(editor).get(url).content.decode()
+    assert add not in as_editor
+    assert edit not in as_editor
+    assert "owners and staff" in as_editor
+    for user in (world.owner, staff_editor):
+        page = _as(user).get(url).content.decode()
+        assert add in page
+        assert edit in page
+    assert _as(editor).post(edit, {"provider_name": "Changed"}).status_code == 403
+    assert _as(staff_editor).get(add).status_code == 200
+    world.accreditation.refresh_from_db()
+    assert world.accreditation.provider_name == "Academy"
+
+
+def test_an_instructor_whose_status_was_withdrawn_no_longer_reads_draft_courses():
+    world = build_world()
+    world.course.status = "draft"
+    world.course.save()
+    client = _as(world.withdrawn)
+    urls = [
+        reverse("courses:course", kwargs={"course": world.course.slug}),
+        reverse("courses:lesson", kwargs=_lesson(world, world.reading)),
+        reverse("courses:lesson_preview", kwargs=_lesson(world, world.reading)),
+        reverse("courses:course_edit", kwargs={"course": world.course.slug}),
+    ]
+
+    assert all(client.get(url).status_code in {403, 404} for url in urls)
+    assert client.post(urls[1]).status_code == 404  # completing the draft's lesson
+    # Restored, the same role opens the draft again: the role itself was never removed.
+    world.withdrawn.is_instructor = True
+    world.withdrawn.save()
+    assert _as(world.withdrawn).get(urls[0]).status_code == 200
+
+
+def test_a_withdrawn_instructor_cannot_sign_off_through_the_service():
+    world = build_world()
+    signoffs.request_sign_off(practitioner=world.learner, lesson=world.practical)
+
+    with pytest.raises(signoffs.NotTeachingError):
+        signoffs.sign_off(
+            instructor=world.withdrawn,
+            enrollment=world.enrollment,
+            lesson=world.practical,
+            assessed_on=date(2026, 1, 2),
+            note="Assessed",
+        )

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.text import render_markdown
+from academy.fields import SingleLineCharField
+from courses.text import check_markdown_length, render_markdown
 from courses.video import VideoNotAllowed, parse_video_url
 
 
@@ -44,7 +45,7 @@ def validate_video_url(value: str) -> None:
 
 class Topic(models.Model):
     slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=80, unique=True)
+    name = SingleLineCharField(max_length=80, unique=True)
 
     class Meta:
         ordering = ["name"]
@@ -58,13 +59,15 @@ class CourseQuerySet(models.QuerySet["Course"]):
         return self.filter(status=Course.Status.PUBLISHED)
 
     def taught_by(self, user: Any) -> "CourseQuerySet":
-        if not user.is_authenticated:
+        """The courses the user has a role on, while they hold instructor status: withdrawing
+        the status (staff) ends every role's access at once, though the roles stay recorded."""
+        if not user.is_authenticated or not getattr(user, "is_instructor", False):
             return self.none()
         return self.filter(instructor_roles__instructor=user)
 
     def visible_to(self, user: Any) -> "CourseQuerySet":
         """Published courses for everyone; drafts and archived ones only for their instructors."""
-        if not user.is_authenticated:
+        if not user.is_authenticated or not getattr(user, "is_instructor", False):
             return self.published()
         return self.filter(
             Q(status=Course.Status.PUBLISHED) | Q(instructor_roles__instructor=user)
@@ -94,8 +97,8 @@ class Course(models.Model):
         ARCHIVED = "archived", _("Archived")
 
     slug = models.SlugField(unique=True)
-    title = models.CharField(max_length=200)
-    summary = models.CharField(max_length=300)
+    title = SingleLineCharField(max_length=200)
+    summary = SingleLineCharField(max_length=300)
     description = models.TextField(_("description (Markdown)"), blank=True)
     description_html = models.TextField(editable=False, blank=True)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="courses")
@@ -135,6 +138,9 @@ class Course(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("courses:course", kwargs={"course": self.slug})
 
+    def clean(self) -> None:
+        check_markdown_length(self.description, "description")
+
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
@@ -169,8 +175,8 @@ class CourseInstructor(models.Model):
 class Module(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
     position = models.PositiveIntegerField(default=0)
-    title = models.CharField(max_length=200)
-    summary = models.CharField(max_length=300, blank=True)
+    title = SingleLineCharField(max_length=200)
+    summary = SingleLineCharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["course", "position", "id"]
@@ -197,7 +203,7 @@ class Lesson(models.Model):
         Course, on_delete=models.CASCADE, related_name="lessons", editable=False
     )
     position = models.PositiveIntegerField(default=0)
-    title = models.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     slug = models.SlugField()
     body = models.TextField(_("content (Markdown)"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
@@ -244,6 +250,9 @@ class Lesson(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("courses:lesson", kwargs={"course": self.course.slug, "lesson": self.slug})
 
+    def clean(self) -> None:
+        check_markdown_length(self.body, "body")
+
     @property
     def embed(self) -> Any:
         return parse_video_url(self.video_url) if self.video_url else None
@@ -252,8 +261,8 @@ class Lesson(models.Model):
 class AccreditingBody(models.Model):
     """A board that approves CE/CPD courses, e.g. NCBTMB, CNHC, the Sports Massage Association."""
 
-    name = models.CharField(max_length=200, unique=True)
-    abbreviation = models.CharField(max_length=30, blank=True)
+    name = SingleLineCharField(max_length=200, unique=True)
+    abbreviation = SingleLineCharField(max_length=30, blank=True)
     website = models.URLField(blank=True)
 
     class Meta:
@@ -281,12 +290,12 @@ class Accreditation(models.Model):
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="accreditations")
     body = models.ForeignKey(AccreditingBody, on_delete=models.PROTECT, related_name="approvals")
-    provider_name = models.CharField(max_length=200)
-    provider_number = models.CharField(max_length=60)
-    provider_contact = models.CharField(
+    provider_name = SingleLineCharField(max_length=200)
+    provider_number = SingleLineCharField(max_length=60)
+    provider_contact = SingleLineCharField(
         max_length=300, help_text=_("Postal address or e-mail, as registered with the body.")
     )
-    approved_title = models.CharField(
+    approved_title = SingleLineCharField(
         _("course title as approved"),
         max_length=200,
         help_text=_("Certificates are issued only while the course title matches this exactly."),

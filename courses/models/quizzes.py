@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from academy.fields import SingleLineCharField
 from courses.models.catalog import Lesson
 from courses.text import render_markdown
 
@@ -81,7 +82,7 @@ class QuestionVersion(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(default=1)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    name = models.CharField(max_length=250, blank=True)
+    name = SingleLineCharField(max_length=250, blank=True)
     prompt = models.TextField(_("prompt (Markdown)"))
     prompt_html = models.TextField(editable=False, blank=True)
     points = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("1"))

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from courses.models import Attempt, Choice, Lesson, Question, QuestionVersion, Quiz, Response
+from courses.text import MARKDOWN_MAX_LENGTH
 
 Kind = QuestionVersion.Kind
 
@@ -40,6 +41,11 @@ def validate_question(spec: QuestionSpec) -> None:
     fractions = [c.fraction for c in spec.choices]
     if not spec.prompt.strip():
         problems.append("The question needs a prompt.")
+    for label, text in (("prompt", spec.prompt), ("general feedback", spec.general_feedback)):
+        if len(text) > MARKDOWN_MAX_LENGTH:
+            problems.append(
+                f"The {label} is longer than {MARKDOWN_MAX_LENGTH:,} characters ({len(text):,})."
+            )
     if any(f < -1 or f > 1 for f in fractions):
         problems.append("Weights must lie between -100% and 100%.")
     if spec.kind != Kind.DESCRIPTION and spec.points <= 0:

@@ -9,7 +9,12 @@ from django.utils import timezone
 from academy.models import User
 from courses.models import Attempt, Choice, Enrollment, QuestionVersion, Quiz, Response
 from courses.outline import State, build_outline
-from courses.scoring import score
+from courses.scoring import (
+    ANSWER_MAX_LENGTH,
+    NUMBER_EXPONENT_LIMIT,
+    number_out_of_range,
+    score,
+)
 from courses.services.progress import (
     LessonLockedError,
     NotEnrolledError,
@@ -31,6 +36,10 @@ class AttemptClosedError(Exception):
 
 class AnswerRejectedError(Exception):
     """The answer names a question or an option that is not part of this attempt."""
+
+
+class AnswerInvalidError(AnswerRejectedError):
+    """A typed answer the practitioner can correct: too long, or a number too large to grade."""
 
 
 def current_versions(quiz: Quiz) -> list[QuestionVersion]:
@@ -142,21 +151,45 @@ def clean_answer(attempt: Attempt, version: QuestionVersion, raw: Any) -> Any:
     if kind == QuestionVersion.Kind.MULTIPLE:
         return ids(raw if isinstance(raw, list) else [raw])
     if kind in {QuestionVersion.Kind.SHORT_ANSWER, QuestionVersion.Kind.NUMERICAL}:
-        text = raw[0] if isinstance(raw, list) and raw else raw
-        return str(text or "")[:500]
+        return _typed_answer(kind, raw[0] if isinstance(raw, list) and raw else raw)
     if kind == QuestionVersion.Kind.MATCHING:
         if not isinstance(raw, dict):
             raise AnswerRejectedError("Match each item.")
         prompts = {int(p) for p in item.get("prompts", [])}
         cleaned: dict[str, int] = {}
         for prompt, picked_id in raw.items():
-            if int(prompt) not in prompts:
+            if _as_id(prompt) not in prompts:
                 raise AnswerRejectedError("That item is not part of this question.")
             chosen = ids([picked_id])
             if chosen:
-                cleaned[str(int(prompt))] = chosen[0]
+                cleaned[str(_as_id(prompt))] = chosen[0]
         return cleaned
     raise AnswerRejectedError("This question takes no answer.")
+
+
+def _typed_answer(kind: str, raw: Any) -> str:
+    """A short or numerical answer as stored: refused rather than cut when it is too long, and
+    a number refused when it is too large or too small to grade (1e1000000 would otherwise be
+    kept and counted as a plain wrong answer, which the practitioner never sees coming)."""
+    text = str(raw or "")
+    if len(text) > ANSWER_MAX_LENGTH:
+        raise AnswerInvalidError(
+            f"An answer can be at most {ANSWER_MAX_LENGTH} characters; shorten it and try again."
+        )
+    if kind == QuestionVersion.Kind.NUMERICAL and number_out_of_range(text):
+        raise AnswerInvalidError(
+            f"The number {text.strip()[:40]} is too large or too small to grade: answers must "
+            f"lie between 10^-{NUMBER_EXPONENT_LIMIT} and 10^{NUMBER_EXPONENT_LIMIT}. Write it "
+            "in plain form (e.g. 2.5) and try again."
+        )
+    return text
+
+
+def _as_id(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @transaction.atomic

@@ -5,10 +5,12 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from academy.models import User
-from courses.models import Course, Enrollment, Lesson, SignOff
+from courses.models import Course, CourseInstructor, Enrollment, Lesson, SignOff
 from courses.services.progress import NotEnrolledError, record_sign_off
 
 
@@ -51,16 +53,47 @@ def _check_teaches(instructor: User, lesson: Lesson) -> None:
         raise NotTeachingError
 
 
+def assessable_by(instructor: User, *, via: str = "") -> Q:
+    """The condition on enrollments (or, with `via="enrollment__"`, on rows that point at one)
+    that the instructor may assess: never their own, and a fellow instructor's of the same
+    course only when the assessor is staff. A sign-off earns CE hours, so nobody certifies
+    themselves, and co-instructors do not certify one another."""
+    practitioner, course = f"{via}practitioner", f"{via}course"
+    condition = ~Q(**{practitioner: instructor.pk})
+    if not instructor.is_staff:
+        teaches = CourseInstructor.objects.filter(
+            course=OuterRef(course), instructor=OuterRef(practitioner)
+        )
+        condition &= Q(~Exists(teaches))
+    return condition
+
+
+def _check_may_assess(instructor: User, enrollment: Enrollment) -> None:
+    if enrollment.practitioner_id == instructor.pk:
+        raise ValidationError(_("You cannot sign off your own practical assessment."))
+    if not Enrollment.objects.filter(pk=enrollment.pk).filter(assessable_by(instructor)).exists():
+        raise ValidationError(
+            _(
+                "%(name)s teaches this course: only staff can sign off a course instructor's "
+                "practical assessment."
+            )
+            % {"name": enrollment.practitioner}
+        )
+
+
 @transaction.atomic
 def sign_off(
     *, instructor: User, enrollment: Enrollment, lesson: Lesson, assessed_on: date, note: str
 ) -> SignOff:
     """Record that the practitioner passed the practical assessment on a date; completes the
-    lesson (and the course, when it was the last step, which requests the certificate)."""
+    lesson (and the course, when it was the last step, which requests the certificate).
+    Refused (ValidationError) for the instructor's own enrollment, and for a fellow instructor's
+    of the course unless the assessor is staff."""
     _practical(lesson)
     _check_teaches(instructor, lesson)
     if enrollment.course_id != lesson.course_id:
         raise NotEnrolledError
+    _check_may_assess(instructor, enrollment)
     if assessed_on > timezone.localdate():
         raise ValidationError("The assessment date cannot be in the future.")
     if not note.strip():

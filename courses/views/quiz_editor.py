@@ -1,6 +1,7 @@
 """The instructors' quiz editor: settings, the question list, question forms, a learner's-eye
 preview. Every page is reached through a lesson of a course the user teaches."""
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -131,7 +132,8 @@ def edit_quiz(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
 
 
 def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    """A question id from the address, or None for anything else ("²" passes `isdigit()`)."""
+    return int(value) if value and re.fullmatch(r"[0-9]{1,18}", value) else None
 
 
 @require_POST

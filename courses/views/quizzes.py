@@ -1,3 +1,4 @@
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from academy.models import User
 from courses.models import Attempt, Choice, Lesson, QuestionVersion, Quiz, Response, ReviewWhen
 from courses.services.grading import (
+    AnswerInvalidError,
     AnswerRejectedError,
     AttemptClosedError,
     AttemptsExhaustedError,
@@ -111,6 +113,9 @@ def questions_in_layout(
     return shown
 
 
+_PLACE = re.compile(r"[0-9]{1,6}")
+
+
 def answers_from_post(attempt: Attempt, data: QueryDict) -> dict[int, Any]:
     """The answers a form posted, keyed by question version, with options turned from their
     places on the page back into choice ids. `v` lists the questions posted, so that clearing
@@ -154,8 +159,9 @@ def answers_from_post(attempt: Attempt, data: QueryDict) -> dict[int, Any]:
 
 
 def _at(items: list[Any], place: str) -> Any:
-    """The item at a place the page posted; anything else is a forged answer."""
-    if not place.isdigit() or int(place) >= len(items):
+    """The item at a place the page posted; anything else is a forged answer. Places are ASCII
+    digits only: "²" and "٣" pass `str.isdigit()`, and `int()` refuses the first."""
+    if not _PLACE.fullmatch(place) or int(place) >= len(items):
         raise AnswerRejectedError("An answer is not one of this question's options.")
     return items[int(place)]
 
@@ -247,6 +253,9 @@ def save(request: HtmxHttpRequest, attempt: int) -> HttpResponse:
     attempt_obj = _own_attempt(request, attempt)
     try:
         save_answers(attempt=attempt_obj, answers=answers_from_post(attempt_obj, request.POST))
+    except AnswerInvalidError as exc:
+        # A 200, so that htmx shows the reason in the question's status line (it swaps no 4xx).
+        return HttpResponse(_("Not saved: %(reason)s") % {"reason": exc})
     except AnswerRejectedError as exc:
         return HttpResponseBadRequest(str(exc))
     except AttemptClosedError:
@@ -260,6 +269,10 @@ def submit(request: HttpRequest, attempt: int) -> HttpResponse:
     if attempt_obj.is_open:
         try:
             save_answers(attempt=attempt_obj, answers=answers_from_post(attempt_obj, request.POST))
+        except AnswerInvalidError as exc:
+            # Nothing of this post is saved and the attempt stays open, to be corrected.
+            messages.error(request, _("Not submitted: %(reason)s") % {"reason": exc})
+            return redirect("courses:attempt", attempt=attempt_obj.pk)
         except AnswerRejectedError as exc:
             return HttpResponseBadRequest(str(exc))
         except AttemptClosedError:

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -61,6 +61,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Requests waiting for an instructor, oldest first, across the courses the user teaches."""
     waiting = (
         SignOff.objects.filter(
+            signoffs.assessable_by(_user(request), via="enrollment__"),
             lesson__course__in=taught_courses(request),
             requested_at__isnull=False,
             signed_off_at__isnull=True,
@@ -87,6 +88,11 @@ def course_sign_offs(request: HttpRequest, course: str) -> HttpResponse:
     )
     enrollments = list(
         Enrollment.objects.filter(course=course_obj)
+        .annotate(
+            assessable=ExpressionWrapper(
+                signoffs.assessable_by(_user(request)), output_field=BooleanField()
+            )
+        )
         .select_related("practitioner")
         .prefetch_related(
             Prefetch(

@@ -52,7 +52,7 @@ from courses.structure_forms import (
     RoleForm,
     StatusForm,
 )
-from courses.text import render_markdown
+from courses.text import preview_markdown
 from courses.views.access import instructor, taught_lesson
 from courses.views.learner import HtmxHttpRequest
 
@@ -75,6 +75,20 @@ def _taught_course(request: HttpRequest, slug: str, *, owner: bool = False) -> C
         _taught_courses(instructor(request)).select_related("topic"), slug=slug
     )
     if owner and course.my_role != OWNER:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    return course
+
+
+def _may_accredit(request: HttpRequest, course: Course) -> bool:
+    """Accreditations decide whether certificates issue and what they print as approved, so
+    they are the owners' and staff's to change, not every editor's."""
+    return course.my_role == OWNER or getattr(request.user, "is_staff", False)  # type: ignore[attr-defined]
+
+
+def _accredited_course(request: HttpRequest, slug: str) -> Course:
+    """A course the user teaches and may change the accreditations of (others: 403)."""
+    course = _taught_course(request, slug)
+    if not _may_accredit(request, course):
         raise PermissionDenied
     return course
 
@@ -250,6 +264,7 @@ def _render_editor(
         "role_choices": CourseInstructor.Role.choices,
         "instructor_form": instructor_form or InstructorAddForm(),
         "is_owner": is_owner,
+        "may_accredit": _may_accredit(request, course),
         "missing": structure.missing_for_publishing(course),
     }
     return render(request, TEMPLATES + "course_edit.html", context)
@@ -263,7 +278,7 @@ def course_edit(request: HttpRequest, course: str) -> HttpResponse:
     # The form works on a copy, so the page keeps showing the saved course when input is wrong.
     form = CourseForm(request.POST, instance=copy(course_obj))
     if request.POST.get("action") == "preview":
-        preview = render_markdown(request.POST.get("description", ""))
+        preview = preview_markdown(request.POST.get("description", ""))
         return _render_editor(request, course_obj, form=form, preview_html=preview)
     if form.is_valid():
         try:
@@ -366,12 +381,12 @@ def _accreditation_page(
 
 @require_http_methods(["GET", "POST"])
 def accreditation_add(request: HttpRequest, course: str) -> HttpResponse:
-    return _accreditation_page(request, _taught_course(request, course), None)
+    return _accreditation_page(request, _accredited_course(request, course), None)
 
 
 @require_http_methods(["GET", "POST"])
 def accreditation_edit(request: HttpRequest, course: str, accreditation: int) -> HttpResponse:
-    course_obj = _taught_course(request, course)
+    course_obj = _accredited_course(request, course)
     found = get_object_or_404(
         Accreditation.objects.select_related("body"), course=course_obj, pk=accreditation
     )
@@ -380,7 +395,7 @@ def accreditation_edit(request: HttpRequest, course: str, accreditation: int) ->
 
 @require_http_methods(["GET", "POST"])
 def accreditation_delete(request: HttpRequest, course: str, accreditation: int) -> HttpResponse:
-    course_obj = _taught_course(request, course)
+    course_obj = _accredited_course(request, course)
     found = get_object_or_404(
         Accreditation.objects.select_related("body"), course=course_obj, pk=accreditation
     )
@@ -691,7 +706,7 @@ def lesson_edit(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
     preview_html = None
     if request.method == "POST":
         if request.POST.get("action") == "preview":
-            preview_html = render_markdown(request.POST.get("body", ""))
+            preview_html = preview_markdown(request.POST.get("body", ""))
         elif form.is_valid():
             try:
                 structure.update_lesson(lesson=lesson_obj, details=form.details())
@@ -717,7 +732,7 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     instructor(request)
     source = request.POST.get("source", "body")
     text = request.POST.get(source if source in ("body", "description") else "body", "")
-    return HttpResponse(render_markdown(text))
+    return HttpResponse(preview_markdown(text))
 
 
 @require_GET

@@ -240,3 +240,98 @@ def test_unpublishing_the_last_missing_lesson_completes_the_enrollments_that_now
     enrollment.refresh_from_db()
     assert enrollment.completed_at is not None
     assert Certificate.objects.get(enrollment=enrollment).status == Certificate.Status.ISSUED
+
+
+# --- nobody certifies themselves -----------------------------------------------------------
+
+
+def _give(client, enrollment, practical, **extra):
+    return client.post(
+        reverse("courses:sign_off_give", args=[enrollment.pk, practical.pk]),
+        {"assessed_on": timezone.localdate().isoformat(), "note": "Assessed", **extra},
+        follow=True,
+    )
+
+
+def test_an_instructor_cannot_sign_off_their_own_practical(client, instructor):
+    course = practical_course(instructor)
+    enrollment = ready_for_assessment(instructor, course)
+    practical = course.lessons.get(kind=Lesson.Kind.PRACTICAL)
+    signoffs.request_sign_off(practitioner=instructor, lesson=practical)
+
+    with pytest.raises(ValidationError, match="your own"):
+        signoffs.sign_off(
+            instructor=instructor,
+            enrollment=enrollment,
+            lesson=practical,
+            assessed_on=timezone.localdate(),
+            note="Assessed",
+        )
+    client.force_login(instructor)
+    page = _give(client, enrollment, practical).content.decode()
+
+    assert "your own practical assessment" in page
+    assert not SignOff.objects.filter(signed_off_at__isnull=False).exists()
+    assert not Certificate.objects.exists()
+
+
+def test_a_co_instructor_signs_off_another_instructor_only_when_staff(client, instructor):
+    course = practical_course(instructor)
+    colleague = UserFactory.create(is_instructor=True, full_name="Chris Colleague")
+    teach(course, colleague, role="editor")
+    enrollment = ready_for_assessment(colleague, course)
+    practical = course.lessons.get(kind=Lesson.Kind.PRACTICAL)
+    signoffs.request_sign_off(practitioner=colleague, lesson=practical)
+    client.force_login(instructor)
+
+    page = _give(client, enrollment, practical).content.decode()
+
+    assert "only staff can sign off" in page
+    assert not SignOff.objects.get().is_signed_off
+    staff = UserFactory.create(is_instructor=True, is_staff=True)
+    teach(course, staff, role="editor")
+    record = signoffs.sign_off(
+        instructor=staff,
+        enrollment=enrollment,
+        lesson=practical,
+        assessed_on=timezone.localdate(),
+        note="Assessed by staff",
+    )
+    assert record.is_signed_off
+
+
+def test_the_queue_and_grid_offer_no_sign_off_the_viewer_may_not_give(client, instructor):
+    course = practical_course(instructor)
+    colleague = UserFactory.create(is_instructor=True, full_name="Chris Colleague")
+    teach(course, colleague, role="editor")
+    learner = UserFactory.create(full_name="Lena Learner")
+    practical = course.lessons.get(kind=Lesson.Kind.PRACTICAL)
+    for person in (instructor, colleague, learner):
+        ready_for_assessment(person, course)
+        signoffs.request_sign_off(practitioner=person, lesson=practical)
+    give_own = reverse(
+        "courses:sign_off_give",
+        args=[Enrollment.objects.get(practitioner=instructor).pk, practical.pk],
+    )
+    give_colleague = reverse(
+        "courses:sign_off_give",
+        args=[Enrollment.objects.get(practitioner=colleague).pk, practical.pk],
+    )
+    give_learner = reverse(
+        "courses:sign_off_give",
+        args=[Enrollment.objects.get(practitioner=learner).pk, practical.pk],
+    )
+    client.force_login(instructor)
+
+    queue = client.get(reverse("courses:sign_off_queue")).content.decode()
+    grid = client.get(reverse("courses:course_sign_offs", args=[course.slug])).content.decode()
+
+    assert "Lena Learner" in queue
+    assert "Chris Colleague" not in queue
+    assert give_own not in queue
+    for page in (queue, grid):
+        assert give_learner in page
+        assert give_own not in page
+        assert give_colleague not in page
+    assert "Your own assessment" in grid
+    assert "staff sign this off" in grid
