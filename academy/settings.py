@@ -211,8 +211,10 @@ MFA_TOTP_ISSUER = SITE_NAME
 # A code typed as its 30 seconds run out, or read from a phone a little fast or slow, still counts:
 # one step either side, as RFC 6238 (section 5.2) recommends. allauth's default is none, which also
 # failed a test whenever its code was made just before a step and checked just after. Each code
-# still works only once (allauth remembers used codes in the cache).
+# still works only once: the database keeps each user's last accepted step, and no code of that
+# step or an earlier one is accepted again, in any process (academy/mfa.py).
 MFA_TOTP_TOLERANCE = 1
+MFA_FORMS = {"activate_totp": "academy.mfa.ActivateTOTPForm"}
 
 # --- E-mail ---------------------------------------------------------------------------------
 
