@@ -312,6 +312,12 @@ CERTIFICATE_RESEND_AFTER_SECONDS = env.int("CERTIFICATE_RESEND_AFTER_SECONDS", d
 CERTIFICATE_MAX_TRIES = env.int("CERTIFICATE_MAX_TRIES", default=5)
 
 
+# --- Health ---------------------------------------------------------------------------------
+
+# /healthz answers anyone "ok" or "fail"; the per-part details (which part, its error) go to
+# staff, to callers on this machine, and to a monitor sending "Authorization: Bearer <token>".
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
+
 # --- HTTP, security -------------------------------------------------------------------------
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
