@@ -143,7 +143,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The one process's own memory (gunicorn.conf.py refuses to start more processes without
+    # Redis): sessions, cached users and rate-limit counters, room enough that they do not evict
+    # each other.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 # The course insight dashboard shows figures at most this old, and recomputes older ones on a
 # worker while showing them, dated (courses/services/insight.py).
 COURSE_INSIGHT_FRESH_SECONDS = env.int("COURSE_INSIGHT_FRESH_SECONDS", default=120)
@@ -156,6 +164,18 @@ CACHES["fragments"] = {
     "LOCATION": "fragments",
     "TIMEOUT": 24 * 3600,
     "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+
+# Public pages kept for visitors who are not logged in (the catalog, per filter), apart from the
+# default cache: however many pages are asked for, they evict only each other, never a session,
+# a cached user or a rate-limit counter. Their keys are only filter values the page knows
+# (courses/views/learner.py), so this stays small; per process, as each page is at most a minute
+# old anyway.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "TIMEOUT": 60,
+    "OPTIONS": {"MAX_ENTRIES": 1000},
 }
 
 # --- Accounts -------------------------------------------------------------------------------
