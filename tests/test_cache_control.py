@@ -66,3 +66,20 @@ def test_static_files_keep_whitenoise_caching_for_logged_in_users(client, practi
 
     assert response.status_code == 200
     assert "public" in response["Cache-Control"]
+
+
+# --- The static manifest ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("autorefresh", [False, True])
+def test_the_static_manifest_is_not_served_but_the_files_are(
+    client, settings, tmp_path, autorefresh
+):
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "collected.css").write_text("body { margin: 0 }")
+    (tmp_path / "staticfiles.json").write_text('{"paths": {"css/collected.css": "x"}}')
+    settings.STATIC_ROOT = tmp_path
+    settings.WHITENOISE_AUTOREFRESH = autorefresh
+
+    assert client.get("/static/staticfiles.json").status_code == 404
+    assert client.get("/static/css/collected.css").status_code == 200
