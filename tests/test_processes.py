@@ -1,5 +1,6 @@
 """Several web processes only with a cache they share; the catalog's pages never crowd it out."""
 
+import fnmatch
 import os
 import socket
 import subprocess
@@ -18,6 +19,7 @@ from academy.processes import refuse_several_processes_without_a_shared_cache
 from tests.conftest import ROOT
 from tests.factories import CourseFactory, UserFactory
 from tests.test_accounts import log_in
+from tests.test_compose import DOCKERFILE, dockerfile_instructions
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -165,3 +167,14 @@ def test_the_catalog_keeps_pages_only_for_filter_values_it_knows(client):
     client.get(reverse("courses:catalog"), {"level": "introductory", "topic": "", "q": ""})
     # The page and its listing, once, whichever way the same filter was written.
     assert len(pages._cache) == 2  # type: ignore[attr-defined]
+
+
+def test_the_image_starts_gunicorn_where_its_config_file_is():
+    """gunicorn reads ./gunicorn.conf.py: the image's working directory must hold it."""
+    runtime = DOCKERFILE.read_text().rsplit("\nFROM ", 1)[1]
+    instructions = dockerfile_instructions(runtime)
+    workdir = [args for keyword, args in instructions if keyword == "WORKDIR"][-1]
+    assert ("COPY", ". .") in instructions
+    assert workdir == "/app"
+    ignored = (ROOT / ".dockerignore").read_text().splitlines()
+    assert not any(fnmatch.fnmatch("gunicorn.conf.py", pattern.strip()) for pattern in ignored)
