@@ -1,9 +1,11 @@
 """The second factor holds on every way in: the admin's login, and a TOTP code used twice."""
 
+import re
 import threading
 import time
 
 import pytest
+from django.core import mail
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
@@ -169,3 +171,25 @@ def test_two_processes_racing_on_one_code_accept_it_once(require_postgres):
         thread.join()
 
     assert sorted(results) == [False] * 7 + [True]
+
+
+def test_a_password_reset_does_not_log_in_past_the_second_factor(client, practitioner):
+    enable_totp(client, practitioner)
+    client.post(reverse("account_logout"))
+    mail.outbox.clear()
+
+    client.post(reverse("account_reset_password"), {"email": practitioner.email})
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)
+    assert link, mail.outbox[0].body
+    form_page = client.get(link.group(1), follow=True)
+    new_password = "another-long-unusual-passphrase"
+    done = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1),
+        {"password1": new_password, "password2": new_password},
+    )
+
+    assert done.status_code == 302
+    assert "_auth_user_id" not in client.session
+    after_password = log_in(client, practitioner.email, new_password)
+    assert after_password["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
