@@ -193,3 +193,16 @@ def test_a_password_reset_does_not_log_in_past_the_second_factor(client, practit
     after_password = log_in(client, practitioner.email, new_password)
     assert after_password["Location"] == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session
+
+
+def test_a_code_used_to_log_in_does_not_also_re_authenticate(client, practitioner, mid_step):
+    secret = enable_totp(client, practitioner)
+    code = current_totp(secret)
+    assert code_logs_in(client, practitioner, code)
+
+    refused = client.post(reverse("mfa_reauthenticate"), {"code": code})
+    accepted = client.post(reverse("mfa_reauthenticate"), {"code": current_totp(secret, 1)})
+
+    assert refused.status_code == 200
+    assert "Incorrect code" in refused.content.decode()
+    assert accepted.status_code == 302
