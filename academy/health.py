@@ -1,5 +1,12 @@
-"""Checks behind /healthz: each answers whether one part of the platform is reachable."""
+"""Checks behind /healthz: each answers whether one part of the platform is reachable.
 
+A load balancer, a container runtime and anyone on the internet may call /healthz as often as
+they like, so the answer is computed at most once every HEALTH_FRESH_SECONDS for the whole site
+(in the shared cache) and reused meanwhile; while one request recomputes it, the others are given
+the last answer rather than waiting on the probes too.
+"""
+
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -12,6 +19,12 @@ from django.db import connection
 from academy.celery import app as celery_app
 
 WORKER_PING_TIMEOUT = 1.0
+HEALTH_FRESH_SECONDS = 5.0
+# Kept longer than it is fresh, to be served while a recomputation runs.
+HEALTH_KEPT_SECONDS = 60
+RESULT_KEY = "healthz:result"
+RUNNING_KEY = "healthz:running"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -56,10 +69,11 @@ def _broker() -> str:
 
 
 def _workers() -> str:
-    replies = celery_app.control.ping(timeout=WORKER_PING_TIMEOUT)
+    # The first reply is enough: without a limit the ping always waits out its whole timeout.
+    replies = celery_app.control.ping(timeout=WORKER_PING_TIMEOUT, limit=1)
     if not replies:
         raise RuntimeError(f"no worker answered within {WORKER_PING_TIMEOUT:g}s")
-    return f"{len(replies)} worker(s)"
+    return "a worker answered"
 
 
 def run_checks() -> list[Check]:
@@ -76,4 +90,25 @@ def run_checks() -> list[Check]:
             checks.append(_timed("workers", True, _workers))
         else:
             checks.append(Check("workers", False, "broker unreachable", True, 0.0))
+    return checks
+
+
+def current_checks() -> list[Check]:
+    """The checks' latest answer for the whole site, recomputed when older than a few seconds."""
+    try:
+        found = cache.get(RESULT_KEY)
+        if isinstance(found, tuple):
+            computed_at, checks = found
+            fresh = time.time() - computed_at < HEALTH_FRESH_SECONDS
+            if fresh or not cache.add(RUNNING_KEY, "1", timeout=10):
+                return list(checks)
+    except Exception:  # a dead cache must not turn the answer into a 500, nor be waited on twice
+        logger.warning("healthz: the cache did not answer", exc_info=True)
+        return run_checks()
+    checks = run_checks()
+    try:
+        cache.set(RESULT_KEY, (time.time(), checks), HEALTH_KEPT_SECONDS)
+        cache.delete(RUNNING_KEY)
+    except Exception:
+        logger.warning("healthz: the cache did not answer", exc_info=True)
     return checks

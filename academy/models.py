@@ -99,3 +99,17 @@ class ProfessionalMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body} {self.membership_number}"
+
+
+class TotpLastStep(models.Model):
+    """The latest 30-second TOTP step whose code this user has had accepted (academy/mfa.py).
+
+    A row of its own, not a column on User: a user saved from a stale copy (the per-request cached
+    user) would write an old step back and let a used code work again.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    step = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.step}"

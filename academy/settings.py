@@ -57,7 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "academy.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "academy.staticfiles.StaticFilesMiddleware",
+    "academy.middleware.PersonalResponsesNotStoredMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,7 +144,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The one process's own memory (gunicorn.conf.py refuses to start more processes without
+    # Redis): sessions, cached users and rate-limit counters, room enough that they do not evict
+    # each other.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 # The course insight dashboard shows figures at most this old, and recomputes older ones on a
 # worker while showing them, dated (courses/services/insight.py).
 COURSE_INSIGHT_FRESH_SECONDS = env.int("COURSE_INSIGHT_FRESH_SECONDS", default=120)
@@ -156,6 +165,18 @@ CACHES["fragments"] = {
     "LOCATION": "fragments",
     "TIMEOUT": 24 * 3600,
     "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+
+# Public pages kept for visitors who are not logged in (the catalog, per filter), apart from the
+# default cache: however many pages are asked for, they evict only each other, never a session,
+# a cached user or a rate-limit counter. Their keys are only filter values the page knows
+# (courses/views/learner.py), so this stays small; per process, as each page is at most a minute
+# old anyway.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "TIMEOUT": 60,
+    "OPTIONS": {"MAX_ENTRIES": 1000},
 }
 
 # --- Accounts -------------------------------------------------------------------------------
@@ -185,6 +206,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# A reset link proves the e-mail address, not the second factor: after a reset, log in as usual.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
@@ -211,8 +234,10 @@ MFA_TOTP_ISSUER = SITE_NAME
 # A code typed as its 30 seconds run out, or read from a phone a little fast or slow, still counts:
 # one step either side, as RFC 6238 (section 5.2) recommends. allauth's default is none, which also
 # failed a test whenever its code was made just before a step and checked just after. Each code
-# still works only once (allauth remembers used codes in the cache).
+# still works only once: the database keeps each user's last accepted step, and no code of that
+# step or an earlier one is accepted again, in any process (academy/mfa.py).
 MFA_TOTP_TOLERANCE = 1
+MFA_FORMS = {"activate_totp": "academy.mfa.ActivateTOTPForm"}
 
 # --- E-mail ---------------------------------------------------------------------------------
 
@@ -309,6 +334,12 @@ CERTIFICATE_RESEND_AFTER_SECONDS = env.int("CERTIFICATE_RESEND_AFTER_SECONDS", d
 # Claims per certificate before it is marked failed for staff to look at.
 CERTIFICATE_MAX_TRIES = env.int("CERTIFICATE_MAX_TRIES", default=5)
 
+
+# --- Health ---------------------------------------------------------------------------------
+
+# /healthz answers anyone "ok" or "fail"; the per-part details (which part, its error) go to
+# staff, to callers on this machine, and to a monitor sending "Authorization: Bearer <token>".
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 
 # --- HTTP, security -------------------------------------------------------------------------
 

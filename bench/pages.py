@@ -4,7 +4,8 @@
 
 Fills a PostgreSQL database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/
 bench_pages, created if missing) with 30 courses, 600 lessons and 2,000 practitioners, serves the
-site with gunicorn (2 workers) using bench.settings (the site plus /bench/bare/), measures every
+site with gunicorn (2 workers with --redis; without it 1, as gunicorn.conf.py refuses more
+without a shared cache) using bench.settings (the site plus /bench/bare/), measures every
 page with wrk in the same run as the bare view, and prints requests/s, p50/p99 latency and the
 ratio to that floor. Run by hand; it never fails a build. Needs wrk (apt-get install wrk).
 """
@@ -188,6 +189,7 @@ def main() -> None:
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     cookie, course, lesson = fill()
 
+    workers = 2 if args.redis else 1
     port = free_port()
     server = subprocess.Popen(
         [
@@ -198,7 +200,7 @@ def main() -> None:
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(workers),
             "--log-level",
             "warning",
         ],
@@ -240,7 +242,7 @@ def main() -> None:
 
     print(
         f"{COURSES} courses, {COURSES * LESSONS_PER_COURSE} lessons, {PRACTITIONERS} practitioners;"
-        f" gunicorn 2 workers; wrk -t2 -c{args.connections} -d{args.seconds}s;"
+        f" gunicorn {workers} worker(s); wrk -t2 -c{args.connections} -d{args.seconds}s;"
         f" {args.rounds} rounds, the median shown;"
         f" cache: {'Redis' if args.redis else 'in each worker'}"
     )

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 
 from academy.celery import app as celery_app
@@ -108,6 +108,7 @@ def clear_test_cache() -> None:
             client.delete(key)
     else:
         cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture(autouse=True)

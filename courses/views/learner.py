@@ -88,6 +88,22 @@ def _render_cards(courses: list[Course]) -> dict[int, SafeString]:
 
 
 ANONYMOUS_CATALOG_SECONDS = 60
+PUBLIC_LIST_SECONDS = 60
+PROGRESS_MARKER = re.compile(r"<!--progress:(\d+)-->")
+CATALOG_FILTERS = ("topic", "level", "hours")
+
+
+def _filter_key(request: HttpRequest) -> str | None:
+    """The catalog's filters as part of a cache key, or None when the query is not filters alone
+    (a search, another parameter, a repeated one): those pages are rendered each time. A page is
+    kept only once its form accepted the values (courses/forms.py), so no query string a visitor
+    makes up adds an entry to the page cache."""
+    query = request.GET
+    if query.get("q", "") or any(
+        name not in ("q", *CATALOG_FILTERS) or len(query.getlist(name)) > 1 for name in query
+    ):
+        return None
+    return "|".join(query.get(name, "") for name in CATALOG_FILTERS)
 
 
 @login_not_required
@@ -95,30 +111,29 @@ ANONYMOUS_CATALOG_SECONDS = 60
 def catalog(request: HttpRequest) -> HttpResponse:
     """The published courses. Visitors who are not logged in share one rendering per filter for a
     minute: their page shows no personal data and carries no CSRF token."""
+    pages = caches["pages"]
     shared = not request.user.is_authenticated and not len(messages.get_messages(request))
-    filters = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()
+    filters = _filter_key(request)
     key = f"catalog:{get_language()}:{filters}"
-    if shared and (html := cache.get(key)) is not None:
+    if shared and filters is not None and (html := pages.get(key)) is not None:
         return HttpResponse(html)
-    response = _render_catalog(request)
-    if shared:
-        cache.set(key, response.content.decode(), ANONYMOUS_CATALOG_SECONDS)
+    response, known = _render_catalog(request, filters)
+    if shared and known:
+        pages.set(key, response.content.decode(), ANONYMOUS_CATALOG_SECONDS)
     return response
 
 
-PUBLIC_LIST_SECONDS = 60
-PROGRESS_MARKER = re.compile(r"<!--progress:(\d+)-->")
-
-
-def _public_listing(request: HttpRequest, filters: str) -> str:
+def _public_listing(request: HttpRequest, filters: str | None, version: str) -> tuple[str, bool]:
     """The filter form and the cards a filter shows, rendered once and shared by everyone: they
     hold nothing personal, so a practitioner's page only adds their progress at each card's
     marker. The key carries the published courses' latest change; the minute's expiry covers
-    edits to lessons and instructors."""
-    key = f"catalog-listing:{get_language()}:{filters}"
-    listing = cache.get(key)
+    edits to lessons and instructors. Also answers whether the filters were ones the form knows,
+    and so whether the page may be kept."""
+    pages = caches["pages"]
+    key = f"catalog-listing:{get_language()}:{filters}:{version}"
+    listing = pages.get(key) if filters is not None else None
     if listing is not None:
-        return str(listing)
+        return str(listing), True
     form = CatalogFilterForm(request.GET or None)
     course_list = list(
         form.filter(
@@ -130,6 +145,7 @@ def _public_listing(request: HttpRequest, filters: str) -> str:
     )
     card_html = _render_cards(course_list)
     topics = form.fields["topic"].queryset  # type: ignore[attr-defined]
+    chosen = {key: request.GET.get(key, "") for key in CATALOG_FILTERS}
     listing = render_to_string(
         "courses/_catalog_listing.html",
         {
@@ -138,24 +154,25 @@ def _public_listing(request: HttpRequest, filters: str) -> str:
             "topics": [{"slug": t.slug, "name": t.name} for t in topics],
             "level_choices": form.fields["level"].choices,  # type: ignore[attr-defined]
             "hours_choices": form.fields["hours"].choices,  # type: ignore[attr-defined]
-            "chosen": {key: request.GET.get(key, "") for key in ("topic", "level", "hours")},
-            "filtered": bool(request.GET),
+            "chosen": chosen,
+            "filtered": any(chosen.values()) or bool(request.GET.get("q")),
         },
     )
-    cache.set(key, listing, PUBLIC_LIST_SECONDS)
-    return listing
+    known = filters is not None and (not form.is_bound or form.is_valid())
+    if known:
+        pages.set(key, listing, PUBLIC_LIST_SECONDS)
+    return listing, known
 
 
-def _render_catalog(request: HttpRequest) -> HttpResponse:
+def _render_catalog(request: HttpRequest, filters: str | None) -> tuple[HttpResponse, bool]:
     # Any change to a published course (or to which courses are published) makes a new key.
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COUNT(*), MAX(updated_at) FROM courses_course WHERE status = %s",
             [Course.Status.PUBLISHED],
         )
-        version = cursor.fetchone()
-    filters = hashlib.sha256(f"{request.GET.urlencode()}|{version}".encode()).hexdigest()
-    listing = _public_listing(request, filters)
+        version = hashlib.sha256(repr(cursor.fetchone()).encode()).hexdigest()
+    listing, known = _public_listing(request, filters, version)
     progress: dict[int, str] = {}
     if request.user.is_authenticated:
         progress = {
@@ -167,7 +184,8 @@ def _render_catalog(request: HttpRequest) -> HttpResponse:
         }
     listing = PROGRESS_MARKER.sub(lambda marker: progress.get(int(marker[1]), ""), listing)
     # Our own templates' output, escaped when they were rendered.
-    return render(request, "courses/catalog.html", {"listing": mark_safe(listing)})  # noqa: S308
+    page = render(request, "courses/catalog.html", {"listing": mark_safe(listing)})  # noqa: S308
+    return page, known
 
 
 @login_not_required
