@@ -41,7 +41,7 @@ if after_send:
         real_deliver(message)
         time.sleep(after_send)
 
-    issuing._deliver = stalled_deliver  # type: ignore[assignment]
+    issuing._deliver = stalled_deliver
 
 if __name__ == "__main__":
     app.worker_main(sys.argv[1:])
