@@ -123,7 +123,9 @@ class Site:
             **extra,
         }
 
-    def start_worker(self, *, answers: bool = True, **extra_env: str) -> subprocess.Popen[bytes]:
+    def start_worker(
+        self, *, answers: bool = True, pool: str = "solo", **extra_env: str
+    ) -> subprocess.Popen[bytes]:
         """A worker process; waits for it to answer a ping unless told it will be busy at once
         (a solo worker stalled inside a task answers nothing)."""
         name = f"faults-{uuid.uuid4().hex[:8]}@localhost"
@@ -133,7 +135,8 @@ class Site:
                 "-m",
                 "tests.integration.worker_main",
                 "worker",
-                "--pool=solo",
+                f"--pool={pool}",
+                "--concurrency=1",
                 "--hostname",
                 name,
                 "--without-gossip",
@@ -363,6 +366,30 @@ def test_a_worker_killed_inside_the_send_window_costs_at_most_a_copy_with_the_sa
     assert email.tries == 2
     kinds = list(certificate.events.values_list("kind", flat=True))
     assert kinds == ["requested", "issued", "email_sending", "email_sending", "emailed"]
+
+
+def test_a_redis_blip_inside_the_send_window_lets_the_send_finish_and_be_recorded(site):
+    """Celery could terminate running tasks when the broker connection drops
+    (CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS): a prefork child killed after
+    the mail server took the message, a second way to send it twice. Off, the task finishes."""
+    site.start_worker(pool="prefork", FAULT_AFTER_SEND_DELAY="4")
+    course = one_lesson_course()
+    (person,) = learners(course, 1)
+
+    complete_lesson(practitioner=person, lesson=course.lessons.get())
+    wait_until(lambda: in_the_send_window(site), timeout=30, what="the worker to send and stall")
+    site.redis.kill()
+    time.sleep(1)
+    site.redis.start()
+    site.sweep_until_done(1, timeout=60)
+    time.sleep(4)  # past the lease: an e-mail whose task was cut short is now sent again
+    sweep_certificates.apply_async(expires=10)
+    time.sleep(3)
+
+    assert_exactly_once(site, 1)
+    email = CertificateEmail.objects.get()
+    assert email.tries == 1
+    assert len(site.message_ids()) == 1
 
 
 def test_n_completions_under_worker_kills_and_a_redis_restart_give_n_certificates(site):
