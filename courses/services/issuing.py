@@ -366,8 +366,9 @@ def _owe_email(certificate: Certificate, kind: str) -> CertificateEmail:
     """The outbox row of the certificate's message of this kind, created in the caller's
     transaction (the one that issues or revokes), so the message is owed exactly when that
     commits."""
-    email, _ = CertificateEmail.objects.get_or_create(certificate=certificate, kind=kind)
-    return email
+    # Issuing and revoking each happen once per certificate (a status change under its row
+    # lock), so the row is new; the unique constraint stands guard.
+    return CertificateEmail.objects.create(certificate=certificate, kind=kind)
 
 
 def queue_email(email_id: int) -> None:
@@ -389,11 +390,15 @@ def _queue_email_on_commit(email_id: int) -> None:
 
 @dataclass(frozen=True)
 class _MailClaim:
-    email_id: int
+    email: CertificateEmail  # as claimed, with its certificate and holder
     tries: int
 
+    @property
+    def email_id(self) -> int:
+        return self.email.pk
 
-def send_certificate_email(*, email_id: int) -> CertificateEmail:
+
+def send_certificate_email(*, email_id: int) -> None:
     """Send one certificate e-mail, if it is still owed. Safe to call repeatedly and
     concurrently: the claim (committed before the mail server is spoken to) lets one caller
     send per lease, and the outcome is committed after. A failure is recorded on the row and in
@@ -401,18 +406,14 @@ def send_certificate_email(*, email_id: int) -> CertificateEmail:
     server accepting the message and the record of it leaves the row `sending`; once its lease
     runs out the sweep sends it again with the same Message-ID."""
     claim = _claim_email(email_id)
-    if claim is not None:
-        email = CertificateEmail.objects.select_related(
-            "certificate__enrollment__practitioner"
-        ).get(pk=email_id)
-        try:
-            message = _message(email)
-            _deliver(message)
-        except Exception as exc:
-            _record_error(claim, error=f"{type(exc).__name__}: {exc}")
-        else:
-            _record_sent(claim)
-    return CertificateEmail.objects.get(pk=email_id)
+    if claim is None:
+        return
+    try:
+        _deliver(_message(claim.email))
+    except Exception as exc:
+        _record_error(claim, error=f"{type(exc).__name__}: {exc}")
+    else:
+        _record_sent(claim)
 
 
 @transaction.atomic
@@ -421,7 +422,7 @@ def _claim_email(email_id: int) -> _MailClaim | None:
     held by a live lease, or an error whose retry is not due yet."""
     email = (
         CertificateEmail.objects.select_for_update(of=("self",))
-        .select_related("certificate")
+        .select_related("certificate__enrollment__practitioner")
         .get(pk=email_id)
     )
     now = timezone.now()
@@ -444,7 +445,7 @@ def _claim_email(email_id: int) -> _MailClaim | None:
         kind=Event.EMAIL_SENDING,
         note=f"{email.get_kind_display()}, attempt {email.tries}, Message-ID {email.message_id}",
     )
-    return _MailClaim(email_id=email.pk, tries=email.tries)
+    return _MailClaim(email=email, tries=email.tries)
 
 
 def _deliver(message: EmailMultiAlternatives) -> None:

@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -417,3 +418,27 @@ def test_a_reissue_emails_the_new_certificate_through_its_outbox(
     (message,) = mail.outbox
     assert message.message()["Message-ID"] == email.message_id
     assert list(old.emails.values_list("kind", flat=True)) == ["issued"]
+
+
+# --- cost ------------------------------------------------------------------------------------
+
+
+def test_issuing_and_emailing_take_a_fixed_number_of_statements(practitioner, monkeypatch):
+    """Issuing: claim (lock, approvals, instructors, update), mark (lock, update, event, outbox
+    row). E-mailing: claim (lock, update, event), record (lock, update, event, emailed_at).
+    Savepoints are the test's own transaction; a worker runs each step as a transaction."""
+    certificate = completed(practitioner)
+    queued: list[int] = []
+    monkeypatch.setattr(issuing, "queue_email", queued.append)
+
+    with CaptureQueriesContext(connection) as issuing_queries:
+        issuing.issue_certificate(certificate_id=certificate.pk)
+    with CaptureQueriesContext(connection) as email_queries:
+        issuing.send_certificate_email(email_id=queued[0])
+
+    def statements(queries: CaptureQueriesContext) -> list[str]:
+        return [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+    assert len(mail.outbox) == 1
+    assert len(statements(issuing_queries)) == 8
+    assert len(statements(email_queries)) == 7
