@@ -458,12 +458,18 @@ def _deliver(message: EmailMultiAlternatives) -> None:
 def _record_sent(claim: _MailClaim) -> None:
     """Record that the mail server took the message. Recorded whatever the row says now: if
     our lease ran out and another claim sent it too, both sends are history."""
+    now = timezone.now()
+    if claim.email.kind == MailKind.ISSUED:
+        # The certificate's row before its e-mail's, the order in which issuing, revoking and a
+        # staff retry lock them, so two of these never wait for each other.
+        Certificate.objects.filter(pk=claim.email.certificate_id, emailed_at__isnull=True).update(
+            emailed_at=now
+        )
     email = (
         CertificateEmail.objects.select_for_update(of=("self",))
         .select_related("certificate")
         .get(pk=claim.email_id)
     )
-    now = timezone.now()
     if email.status != Mail.SENT:
         email.status = Mail.SENT
         email.sent_at = now
@@ -475,10 +481,6 @@ def _record_sent(claim: _MailClaim) -> None:
         kind=Event.EMAILED,
         note=f"{email.get_kind_display()}, attempt {claim.tries}, Message-ID {email.message_id}",
     )
-    if email.kind == MailKind.ISSUED:
-        Certificate.objects.filter(pk=email.certificate_id, emailed_at__isnull=True).update(
-            emailed_at=now
-        )
 
 
 @transaction.atomic
