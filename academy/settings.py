@@ -247,6 +247,9 @@ vars().update(EMAIL_CONFIG)
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that stops answering fails the send well inside the certificate e-mail's lease
+# (CERTIFICATE_LEASE_SECONDS), so no second worker claims a message that is still being sent.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # --- Celery ---------------------------------------------------------------------------------
 
@@ -262,7 +265,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# On a broker connection loss, let running tasks finish rather than terminate them. Terminating
+# (True) kills a task wherever it is, e.g. after the mail server accepted a message and before
+# that was recorded, so a Redis blip became a second way to send an e-mail twice. Finishing is
+# safe: every task is idempotent, its outcome is in the database, and the message it cannot
+# acknowledge on the new connection is delivered again later and finds nothing left to do.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # Without this, Celery's Django fixup closes the database connection before and after every
 # task, so each certificate paid for a new PostgreSQL connection and a backend with cold caches
 # (about a third of a worker's time per certificate). With it set, academy/celery.py treats
@@ -333,6 +341,11 @@ CERTIFICATE_LEASE_SECONDS = env.int("CERTIFICATE_LEASE_SECONDS", default=120)
 CERTIFICATE_RESEND_AFTER_SECONDS = env.int("CERTIFICATE_RESEND_AFTER_SECONDS", default=180)
 # Claims per certificate before it is marked failed for staff to look at.
 CERTIFICATE_MAX_TRIES = env.int("CERTIFICATE_MAX_TRIES", default=5)
+# A certificate e-mail that failed is tried again by the sweep after this many seconds, doubled
+# at each failure (capped at an hour), up to CERTIFICATE_EMAIL_MAX_TRIES attempts; then it is
+# marked failed for staff, who can retry it from the admin or the course's register.
+CERTIFICATE_EMAIL_RETRY_SECONDS = env.int("CERTIFICATE_EMAIL_RETRY_SECONDS", default=60)
+CERTIFICATE_EMAIL_MAX_TRIES = env.int("CERTIFICATE_EMAIL_MAX_TRIES", default=5)
 
 
 # --- Health ---------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from courses.models import (
@@ -7,6 +7,7 @@ from courses.models import (
     AccreditingBody,
     Attempt,
     Certificate,
+    CertificateEmail,
     CertificateEvent,
     Choice,
     Course,
@@ -142,6 +143,52 @@ class CertificateEventInline(admin.TabularInline):
         return False
 
 
+class CertificateEmailInline(admin.TabularInline):
+    model = CertificateEmail
+    extra = 0
+    can_delete = False
+    fields = ["kind", "status", "tries", "sent_at", "retry_at", "message_id", "last_error"]
+    readonly_fields = ["kind", "status", "tries", "sent_at", "retry_at", "message_id", "last_error"]
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(CertificateEmail)
+class CertificateEmailAdmin(admin.ModelAdmin):
+    """Every certificate e-mail with its state: filter by status to find the ones that failed
+    (with their error) and retry them; the rows change only through the services."""
+
+    list_display = ["certificate", "kind", "status", "tries", "sent_at", "retry_at", "last_error"]
+    list_filter = ["status", "kind"]
+    search_fields = [
+        "certificate__code",
+        "message_id",
+        "certificate__enrollment__practitioner__email",
+    ]
+    list_select_related = ["certificate"]
+    readonly_fields = [f.name for f in CertificateEmail._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description="Retry the selected failed e-mails")
+    def retry(self, request: HttpRequest, queryset: QuerySet[CertificateEmail]) -> None:
+        failed = queryset.filter(status=CertificateEmail.Status.FAILED).select_related(
+            "certificate"
+        )
+        certificates = {email.certificate_id: email.certificate for email in failed}
+        for certificate in certificates.values():
+            issuing.retry_certificate(certificate=certificate, by=request.user)  # type: ignore[arg-type]
+        self.message_user(
+            request, f"{len(certificates)} certificate(s) e-mails queued again.", messages.SUCCESS
+        )
+
+
 @admin.register(Certificate)
 class CertificateAdmin(admin.ModelAdmin):
     """Staff see every certificate, failed and blocked ones with their reasons; the certificate
@@ -152,7 +199,7 @@ class CertificateAdmin(admin.ModelAdmin):
     search_fields = ["code", "enrollment__practitioner__email", "enrollment__course__title"]
     list_select_related = ["enrollment__practitioner", "enrollment__course"]
     readonly_fields = [f.name for f in Certificate._meta.fields]
-    inlines = [CertificateEventInline]
+    inlines = [CertificateEmailInline, CertificateEventInline]
     actions = ["retry"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -161,10 +208,13 @@ class CertificateAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    @admin.action(description="Retry issuing the selected failed certificates")
+    @admin.action(description="Retry the selected failed certificates or their failed e-mails")
     def retry(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
         retried = 0
-        for certificate in queryset.filter(status=Certificate.Status.FAILED):
+        failed = Q(status=Certificate.Status.FAILED) | Q(
+            emails__status=CertificateEmail.Status.FAILED
+        )
+        for certificate in queryset.filter(failed).distinct():
             issuing.retry_certificate(certificate=certificate, by=request.user)  # type: ignore[arg-type]
             retried += 1
         self.message_user(request, f"{retried} certificate(s) queued again.", messages.SUCCESS)

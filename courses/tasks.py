@@ -30,13 +30,25 @@ def issue_certificate(self: Task, certificate_id: int) -> None:
         issuing.mark_failed(certificate_id=certificate_id, error=f"{type(exc).__name__}: {exc}")
 
 
+@shared_task(name="courses.tasks.send_certificate_email", acks_late=True)
+def send_certificate_email(email_id: int) -> None:
+    """Send one certificate e-mail if it is still owed. Failures are recorded on the row and
+    retried by the sweep; an error here means the database could not even record that, and the
+    row's lease runs out for the sweep."""
+    issuing.send_certificate_email(email_id=email_id)
+
+
 @shared_task(acks_late=True, expires=55)
 def sweep_certificates() -> int:
-    """Every minute (beat): re-send what was lost, request what was never requested."""
+    """Every minute (beat): re-send what was lost, request what was never requested, and the
+    same for the certificates' e-mails. Returns how many messages it sent."""
     ids = issuing.certificates_to_resend() + issuing.request_missing_certificates()
     for certificate_id in ids:
         issue_certificate.delay(certificate_id)
-    return len(ids)
+    email_ids = issuing.emails_to_resend() + issuing.request_missing_emails()
+    for email_id in email_ids:
+        send_certificate_email.delay(email_id)
+    return len(ids) + len(email_ids)
 
 
 @shared_task(

@@ -9,7 +9,7 @@ from courses.models.catalog import (
     Module,
     Topic,
 )
-from courses.models.certificates import Certificate, CertificateEvent
+from courses.models.certificates import Certificate, CertificateEmail, CertificateEvent
 from courses.models.progress import Enrollment, LessonCompletion, SignOff
 from courses.models.quizzes import (
     Attempt,
@@ -27,6 +27,7 @@ __all__ = [
     "AccreditingBody",
     "Attempt",
     "Certificate",
+    "CertificateEmail",
     "CertificateEvent",
     "Choice",
     "Course",

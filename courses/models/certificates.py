@@ -1,5 +1,6 @@
 import secrets
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
@@ -117,6 +118,13 @@ class Certificate(models.Model):
                 condition=Q(status__in=["pending", "rendering", "blocked", "failed"]),
                 name="certificate_unfinished",
             ),
+            # The sweep looks every minute for issued certificates never e-mailed: a handful at
+            # most, found without reading every issued one.
+            models.Index(
+                fields=["id"],
+                condition=Q(status="issued", emailed_at__isnull=True),
+                name="certificate_issued_unemailed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,7 +154,9 @@ class CertificateEvent(models.Model):
         REQUESTED = "requested", _("Requested on completion")
         BLOCKED = "blocked", _("Blocked")
         ISSUED = "issued", _("Issued")
+        EMAIL_SENDING = "email_sending", _("E-mail being sent")
         EMAILED = "emailed", _("E-mailed to the practitioner")
+        EMAIL_FAILED = "email_failed", _("E-mail not sent")
         FAILED = "failed", _("Failed")
         RETRIED = "retried", _("Retry requested")
         REVOKED = "revoked", _("Revoked")
@@ -165,3 +175,72 @@ class CertificateEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.certificate}"
+
+
+def message_id_for(code: str, kind: str) -> str:
+    """The Message-ID of a certificate's message of this kind: the same for every attempt, so a
+    resend after a crash between the mail server's answer and its record is recognisable."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<certificate-{code}-{kind}@{domain}>"
+
+
+class CertificateEmailQuerySet(models.QuerySet["CertificateEmail"]):
+    def unfinished(self) -> "CertificateEmailQuerySet":
+        return self.filter(status__in=CertificateEmail.UNFINISHED)
+
+
+class CertificateEmail(models.Model):
+    """The outbox of one message about a certificate: created in the transaction that issued or
+    revoked it, claimed with a lease before the mail server is spoken to, and marked sent (or
+    the error recorded) afterwards. One row per certificate and kind, so one message each."""
+
+    class Kind(models.TextChoices):
+        ISSUED = "issued", _("Certificate issued")
+        REVOKED = "revoked", _("Certificate revoked")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        ERROR = "error", _("Not sent yet: will retry")
+        FAILED = "failed", _("Failed")
+
+    UNFINISHED = (Status.PENDING, Status.SENDING, Status.ERROR)
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    # Fixed when the row is created (from the code, the kind and SITE_URL), so every attempt
+    # sends the same one even if SITE_URL changes meanwhile.
+    message_id = models.CharField(max_length=200, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    tries = models.PositiveSmallIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[CertificateEmailQuerySet] = CertificateEmailQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["certificate", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "kind"], name="one_email_per_certificate_and_kind"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "created_at"],
+                condition=Q(status__in=["pending", "sending", "error"]),
+                name="certificate_email_unfinished",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} e-mail for {self.certificate}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.message_id:
+            self.message_id = message_id_for(self.certificate.code, self.kind)
+        super().save(*args, **kwargs)

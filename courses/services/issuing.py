@@ -1,9 +1,15 @@
 """Certificates: requested on completion, issued once by a worker, revoked or re-issued by people.
 
 The certificate row is the outbox. `issue_certificate` may run any number of times, at once on
-several workers, or again after a crash: a lease on the row decides who renders, the PDF goes to
-a key derived from the code (and is deterministic, so a rerun writes the same bytes), and the
-e-mail is sent under the row lock only while `emailed_at` is empty.
+several workers, or again after a crash: a lease on the row decides who renders, and the PDF goes
+to a key derived from the code (and is deterministic, so a rerun writes the same bytes).
+
+E-mails are a step of their own, after the commit that issued or revoked the certificate: that
+transaction creates a `CertificateEmail` row, and `send_certificate_email` claims it with a lease
+(committed) before it talks to the mail server and records the outcome (committed) after. So each
+claim sends at most once, and nothing is lost: a worker that dies in between leaves the row
+`sending`, and once the lease runs out the sweep sends it again with the same Message-ID, the one
+duplicate a crash in that window can cost, recognisable as such by the mail system and the holder.
 
 Issuing locks only the certificate's row (FOR UPDATE OF): the course and the holder are read in
 the same transaction but not locked, so workers issuing certificates for one course do not
@@ -36,6 +42,7 @@ from courses import credentials
 from courses.models import (
     Accreditation,
     Certificate,
+    CertificateEmail,
     CertificateEvent,
     Course,
     Enrollment,
@@ -46,6 +53,8 @@ from courses.snapshot import AccreditationFacts, CertificateSnapshot, format_hou
 logger = logging.getLogger(__name__)
 Status = Certificate.Status
 Event = CertificateEvent.Kind
+Mail = CertificateEmail.Status
+MailKind = CertificateEmail.Kind
 
 
 class CertificateStateError(Exception):
@@ -129,17 +138,19 @@ class _Claim:
 
 
 def issue_certificate(*, certificate_id: int) -> Certificate:
-    """Issue the certificate and e-mail it, once. Safe to call repeatedly, concurrently and after
-    a crash at any point: one PDF, one credential and one e-mail whatever happens."""
+    """Issue the certificate, once, then queue its e-mail. Safe to call repeatedly, concurrently
+    and after a crash at any point: one PDF and one credential. The e-mail is owed from the
+    commit that issues and is sent by `send_certificate_email` (see the module's docstring for
+    what that guarantees)."""
     claim = _claim(certificate_id)
     if claim is not None:
         with about_certificate(claim.code):
-            certificate = _render_sign_and_mark(claim)
-        if certificate is not None:
+            issued = _render_sign_and_mark(claim)
+        if issued is not None:
+            certificate, email_id = issued
+            queue_email(email_id)
             return certificate
-    # Nothing to render (already issued, or another worker holds the lease): the e-mail may
-    # still be owed, e.g. after a crash or a mail error that followed the issue.
-    return _email_once(certificate_id)
+    return Certificate.objects.get(pk=certificate_id)
 
 
 def _locked(certificate_id: int) -> Certificate:
@@ -151,10 +162,9 @@ def _locked(certificate_id: int) -> Certificate:
     )
 
 
-def _render_sign_and_mark(claim: "_Claim") -> Certificate | None:
-    """Render, store, sign, mark issued and e-mail; None when the lease was lost to another
-    claim. On any error hand the claim back and re-raise (a mail error comes after the issue
-    was committed: the certificate then stays issued and a retry sends only the e-mail)."""
+def _render_sign_and_mark(claim: "_Claim") -> tuple[Certificate, int] | None:
+    """Render, store, sign and mark issued: the certificate and its e-mail's id, or None when
+    the lease was lost to another claim. On any error hand the claim back and re-raise."""
     try:
         pdf = render_certificate(claim.snapshot)
         pdf_key, pdf_sha256 = _store_pdf(claim.code, pdf)
@@ -299,14 +309,11 @@ def _store_pdf(code: str, pdf: bytes) -> tuple[str, str]:
 
 def _mark_issued(
     claim: _Claim, *, pdf_key: str, pdf_sha256: str, credential: dict[str, object], jwt: str
-) -> Certificate | None:
-    """Mark the certificate issued and send its e-mail, in one transaction under the row lock
-    (one commit where issuing and then e-mailing took two). None when our lease ran out and
-    another claim took over: that claim writes the same result and sends the e-mail.
-
-    A failed send does not undo the issue: the certificate is committed issued with emailed_at
-    empty, then the error is raised, so the task retries and _email_once sends it."""
-    unsent: Exception | None = None
+) -> tuple[Certificate, int] | None:
+    """Mark the certificate issued and create its e-mail's outbox row, in one transaction under
+    the row lock; None when our lease ran out and another claim took over (that claim writes the
+    same result). No mail server is spoken to here: a crash before the commit then loses
+    nothing and sends nothing."""
     with transaction.atomic():
         certificate = _locked(claim.certificate_id)
         if certificate.status != Status.RENDERING or certificate.tries != claim.tries:
@@ -319,30 +326,21 @@ def _mark_issued(
         certificate.credential = credential
         certificate.credential_jwt = jwt
         certificate.last_error = ""
-        fields = [
-            "status",
-            "issued_at",
-            "lease_until",
-            "pdf_key",
-            "pdf_sha256",
-            "credential",
-            "credential_jwt",
-            "last_error",
-        ]
-        events = [CertificateEvent(certificate=certificate, kind=Event.ISSUED)]
-        try:
-            _send_issued(certificate, claim.snapshot)
-        except Exception as exc:
-            unsent = exc
-        else:
-            certificate.emailed_at = timezone.now()
-            fields.append("emailed_at")
-            events.append(CertificateEvent(certificate=certificate, kind=Event.EMAILED))
-        certificate.save(update_fields=fields)
-        CertificateEvent.objects.bulk_create(events)
-    if unsent is not None:
-        raise unsent
-    return certificate
+        certificate.save(
+            update_fields=[
+                "status",
+                "issued_at",
+                "lease_until",
+                "pdf_key",
+                "pdf_sha256",
+                "credential",
+                "credential_jwt",
+                "last_error",
+            ]
+        )
+        CertificateEvent.objects.create(certificate=certificate, kind=Event.ISSUED)
+        email = _owe_email(certificate, MailKind.ISSUED)
+    return certificate, email.pk
 
 
 @transaction.atomic
@@ -356,30 +354,209 @@ def _release(claim: _Claim, *, error: str) -> None:
         certificate.save(update_fields=["status", "lease_until", "last_error"])
 
 
+# --- e-mail ----------------------------------------------------------------------------------
+#
+# pending --claim--> sending --sent--> sent
+#                       |  \--error--> error --(sweep, after retry_at)--> sending ...
+#                       |                 \--(tries used up)--> failed --(staff retry)--> pending
+#                       \--(worker died, lease expired; sweep)--> sending (same Message-ID)
+
+
+def _owe_email(certificate: Certificate, kind: str) -> CertificateEmail:
+    """The outbox row of the certificate's message of this kind, created in the caller's
+    transaction (the one that issues or revokes), so the message is owed exactly when that
+    commits."""
+    # Issuing and revoking each happen once per certificate (a status change under its row
+    # lock), so the row is new; the unique constraint stands guard.
+    return CertificateEmail.objects.create(certificate=certificate, kind=kind)
+
+
+def queue_email(email_id: int) -> None:
+    """Send the e-mail task now; the row is committed already. A broker that refuses is
+    logged, not raised: the row is the outbox and the sweep sends it."""
+    from courses.tasks import send_certificate_email as task
+
+    try:
+        task.delay(email_id)
+    except Exception:
+        logger.exception("could not queue certificate e-mail %s; the sweep will", email_id)
+
+
+def _queue_email_on_commit(email_id: int) -> None:
+    from courses.tasks import send_certificate_email as task
+
+    task.delay_on_commit(email_id)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class _MailClaim:
+    email: CertificateEmail  # as claimed, with its certificate and holder
+    tries: int
+
+    @property
+    def email_id(self) -> int:
+        return self.email.pk
+
+
+def send_certificate_email(*, email_id: int) -> None:
+    """Send one certificate e-mail, if it is still owed. Safe to call repeatedly and
+    concurrently: the claim (committed before the mail server is spoken to) lets one caller
+    send per lease, and the outcome is committed after. A failure is recorded on the row and in
+    the certificate's history, never raised: the sweep retries it. A crash between the mail
+    server accepting the message and the record of it leaves the row `sending`; once its lease
+    runs out the sweep sends it again with the same Message-ID."""
+    claim = _claim_email(email_id)
+    if claim is None:
+        return
+    try:
+        _deliver(_message(claim.email))
+    except Exception as exc:
+        _record_error(claim, error=f"{type(exc).__name__}: {exc}")
+    else:
+        _record_sent(claim)
+
+
 @transaction.atomic
-def _email_once(certificate_id: int) -> Certificate:
-    """Send the e-mail of an issued certificate that has not had it yet; returns the certificate."""
-    certificate = _locked(certificate_id)
-    if certificate.status != Status.ISSUED or certificate.emailed_at is not None:
-        return certificate
-    _send_issued(certificate, CertificateSnapshot.from_json(certificate.snapshot or {}))
-    certificate.emailed_at = timezone.now()
-    certificate.save(update_fields=["emailed_at"])
-    CertificateEvent.objects.create(certificate=certificate, kind=Event.EMAILED)
-    return certificate
+def _claim_email(email_id: int) -> _MailClaim | None:
+    """Take the e-mail for sending, or None when there is nothing to send now: sent, failed,
+    held by a live lease, or an error whose retry is not due yet."""
+    email = (
+        CertificateEmail.objects.select_for_update(of=("self",))
+        .select_related("certificate__enrollment__practitioner")
+        .get(pk=email_id)
+    )
+    now = timezone.now()
+    if email.status in (Mail.SENT, Mail.FAILED):
+        return None
+    if email.status == Mail.SENDING and email.lease_until and email.lease_until > now:
+        return None
+    if email.status == Mail.ERROR and email.retry_at and email.retry_at > now:
+        return None
+    if email.tries >= settings.CERTIFICATE_EMAIL_MAX_TRIES:
+        _give_up(email, f"Gave up after {email.tries} tries. {email.last_error}")
+        return None
+    email.status = Mail.SENDING
+    email.tries += 1
+    email.lease_until = now + timedelta(seconds=settings.CERTIFICATE_LEASE_SECONDS)
+    email.retry_at = None
+    email.save(update_fields=["status", "tries", "lease_until", "retry_at"])
+    CertificateEvent.objects.create(
+        certificate=email.certificate,
+        kind=Event.EMAIL_SENDING,
+        note=f"{email.get_kind_display()}, attempt {email.tries}, Message-ID {email.message_id}",
+    )
+    return _MailClaim(email=email, tries=email.tries)
 
 
-def _send_issued(certificate: Certificate, snapshot: CertificateSnapshot) -> None:
-    _send(
+def _deliver(message: EmailMultiAlternatives) -> None:
+    """Hand the message to the mail server: the send window, between two commits. (The fault
+    tests' worker wraps this to stop a worker here.)"""
+    message.send()
+
+
+@transaction.atomic
+def _record_sent(claim: _MailClaim) -> None:
+    """Record that the mail server took the message. Recorded whatever the row says now: if
+    our lease ran out and another claim sent it too, both sends are history."""
+    now = timezone.now()
+    if claim.email.kind == MailKind.ISSUED:
+        # The certificate's row before its e-mail's, the order in which issuing, revoking and a
+        # staff retry lock them, so two of these never wait for each other.
+        Certificate.objects.filter(pk=claim.email.certificate_id, emailed_at__isnull=True).update(
+            emailed_at=now
+        )
+    email = (
+        CertificateEmail.objects.select_for_update(of=("self",))
+        .select_related("certificate")
+        .get(pk=claim.email_id)
+    )
+    if email.status != Mail.SENT:
+        email.status = Mail.SENT
+        email.sent_at = now
+        email.lease_until = None
+        email.last_error = ""
+        email.save(update_fields=["status", "sent_at", "lease_until", "last_error"])
+    CertificateEvent.objects.create(
+        certificate=email.certificate,
+        kind=Event.EMAILED,
+        note=f"{email.get_kind_display()}, attempt {claim.tries}, Message-ID {email.message_id}",
+    )
+
+
+@transaction.atomic
+def _record_error(claim: _MailClaim, *, error: str) -> None:
+    """Record a failed attempt: retried by the sweep after a backoff, or failed for staff once
+    the tries are used up."""
+    email = (
+        CertificateEmail.objects.select_for_update(of=("self",))
+        .select_related("certificate")
+        .get(pk=claim.email_id)
+    )
+    with about_certificate(email.certificate.code):
+        logger.warning("certificate e-mail %s not sent: %s", email.message_id, error)
+    if email.status == Mail.SENT or email.tries != claim.tries:
+        # Another claim took over (our lease ran out) and decides the row; the attempt is history.
+        CertificateEvent.objects.create(
+            certificate=email.certificate, kind=Event.EMAIL_FAILED, note=error[:2000]
+        )
+        return
+    email.last_error = error[:2000]
+    email.lease_until = None
+    if email.tries >= settings.CERTIFICATE_EMAIL_MAX_TRIES:
+        email.save(update_fields=["last_error", "lease_until"])
+        _give_up(email, f"Gave up after {email.tries} tries. {error}")
+        return
+    delay = min(settings.CERTIFICATE_EMAIL_RETRY_SECONDS * 2 ** (email.tries - 1), 3600)
+    email.status = Mail.ERROR
+    email.retry_at = timezone.now() + timedelta(seconds=delay)
+    email.save(update_fields=["status", "last_error", "lease_until", "retry_at"])
+    CertificateEvent.objects.create(
+        certificate=email.certificate,
+        kind=Event.EMAIL_FAILED,
+        note=f"{error[:2000]} (attempt {email.tries}; tried again in {delay} s)",
+    )
+
+
+def _give_up(email: CertificateEmail, error: str) -> None:
+    with about_certificate(email.certificate.code):
+        logger.error("certificate e-mail %s failed: %s", email.message_id, error)
+    email.status = Mail.FAILED
+    email.lease_until = None
+    email.retry_at = None
+    email.last_error = error[:2000]
+    email.save(update_fields=["status", "lease_until", "retry_at", "last_error"])
+    CertificateEvent.objects.create(
+        certificate=email.certificate, kind=Event.EMAIL_FAILED, note=error[:2000]
+    )
+
+
+def _message(email: CertificateEmail) -> EmailMultiAlternatives:
+    """The message of an outbox row, built from the certificate's frozen snapshot."""
+    certificate = email.certificate
+    snapshot = CertificateSnapshot.from_json(certificate.snapshot or {})
+    # The subject is one line whatever the frozen title holds: the mail library refuses a
+    # header with a line break, and a snapshot cannot be corrected.
+    title = " ".join(snapshot.course_title.split())
+    if email.kind == MailKind.REVOKED:
+        return _compose(
+            "revoked",
+            email,
+            subject=f"Your certificate for {title} has been revoked",
+            context={"snapshot": snapshot, "reason": certificate.revocation_reason},
+        )
+    return _compose(
         "issued",
-        certificate,
-        subject=f"Your certificate: {snapshot.course_title}",
+        email,
+        subject=f"Your certificate: {title}",
         context={"snapshot": snapshot, "hours": format_hours(snapshot.ce_hours)},
     )
 
 
-def _send(template: str, certificate: Certificate, *, subject: str, context: dict) -> None:
-    """One message, HTML and text, to the certificate's holder."""
+def _compose(
+    template: str, email: CertificateEmail, *, subject: str, context: dict
+) -> EmailMultiAlternatives:
+    """One message, HTML and text, to the certificate's holder, under the row's Message-ID."""
+    certificate = email.certificate
     site = settings.SITE_URL
     context = {
         **context,
@@ -395,11 +572,12 @@ def _send(template: str, certificate: Certificate, *, subject: str, context: dic
         subject=subject,
         body=render_to_string(f"emails/certificate_{template}.txt", context),
         to=[certificate.enrollment.practitioner.email],
+        headers={"Message-ID": email.message_id},
     )
     message.attach_alternative(
         render_to_string(f"emails/certificate_{template}.html", context), "text/html"
     )
-    message.send()
+    return message
 
 
 def _fail(certificate: Certificate, error: str) -> None:
@@ -446,22 +624,66 @@ def request_missing_certificates() -> list[int]:
     return [request_certificate(enrollment=enrollment).pk for enrollment in missing]
 
 
+def emails_to_resend(*, now: datetime | None = None) -> list[int]:
+    """Ids of certificate e-mails still owed whose task was probably lost: pending for a while,
+    sending with an expired lease (the worker died, perhaps after the mail server took the
+    message), or an error whose retry is due."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.CERTIFICATE_RESEND_AFTER_SECONDS)
+    owed = CertificateEmail.objects.unfinished()
+    pending = owed.filter(status=Mail.PENDING, created_at__lt=stale)
+    expired = owed.filter(status=Mail.SENDING, lease_until__lt=now)
+    due = owed.filter(status=Mail.ERROR, retry_at__lte=now)
+    return list((pending | expired | due).values_list("pk", flat=True)[:1000])
+
+
+@transaction.atomic
+def request_missing_emails() -> list[int]:
+    """Issued certificates that were never e-mailed and have no outbox row (issued before the
+    outbox existed): their e-mail is owed. Returns the new rows' ids."""
+    missing = (
+        Certificate.objects.filter(status=Status.ISSUED, emailed_at__isnull=True)
+        .filter(
+            ~Exists(
+                CertificateEmail.objects.filter(certificate=OuterRef("pk"), kind=MailKind.ISSUED)
+            )
+        )
+        .select_for_update(skip_locked=True)[:1000]
+    )
+    return [_owe_email(certificate, MailKind.ISSUED).pk for certificate in missing]
+
+
 # --- people's actions ------------------------------------------------------------------------
 
 
 @transaction.atomic
 def retry_certificate(*, certificate: Certificate, by: User | None) -> Certificate:
-    """Put a failed certificate back in the queue with a fresh count of tries."""
+    """Put a failed certificate, or its failed e-mails, back in the queue with a fresh count of
+    tries."""
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    if certificate.status != Status.FAILED:
-        raise CertificateStateError("Only a failed certificate can be retried.")
-    certificate.status = Status.PENDING
-    certificate.tries = 0
-    certificate.save(update_fields=["status", "tries"])
-    CertificateEvent.objects.create(certificate=certificate, kind=Event.RETRIED, actor=by)
-    from courses.tasks import issue_certificate as task
+    failed_emails = list(
+        CertificateEmail.objects.select_for_update().filter(
+            certificate=certificate, status=Mail.FAILED
+        )
+    )
+    if certificate.status != Status.FAILED and not failed_emails:
+        raise CertificateStateError("Only a failed certificate or e-mail can be retried.")
+    if certificate.status == Status.FAILED:
+        certificate.status = Status.PENDING
+        certificate.tries = 0
+        certificate.save(update_fields=["status", "tries"])
+        from courses.tasks import issue_certificate as task
 
-    task.delay_on_commit(certificate.pk)  # type: ignore[attr-defined]
+        task.delay_on_commit(certificate.pk)  # type: ignore[attr-defined]
+    for email in failed_emails:
+        email.status = Mail.PENDING
+        email.tries = 0
+        email.save(update_fields=["status", "tries"])
+        _queue_email_on_commit(email.pk)
+    note = ", ".join(f"{email.get_kind_display()} e-mail" for email in failed_emails)
+    CertificateEvent.objects.create(
+        certificate=certificate, kind=Event.RETRIED, actor=by, note=note
+    )
     return certificate
 
 
@@ -491,17 +713,8 @@ def revoke_certificate(*, certificate: Certificate, by: User, reason: str) -> Ce
     CertificateEvent.objects.create(
         certificate=certificate, kind=Event.REVOKED, actor=by, note=reason
     )
-    snapshot = CertificateSnapshot.from_json(certificate.snapshot or {})
-
-    def tell_the_holder() -> None:
-        _send(
-            "revoked",
-            certificate,
-            subject=f"Your certificate for {snapshot.course_title} has been revoked",
-            context={"snapshot": snapshot, "reason": reason},
-        )
-
-    transaction.on_commit(tell_the_holder, robust=True)
+    # The message is owed from this commit: created here, sent and retried like the issue's.
+    _queue_email_on_commit(_owe_email(certificate, MailKind.REVOKED).pk)
     return certificate
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses import credentials
-from courses.models import Certificate, CertificateEvent
+from courses.models import Certificate, CertificateEmail, CertificateEvent
 from courses.models.certificates import normalize_code
 from courses.services import issuing
 from courses.snapshot import CertificateSnapshot, format_hours
@@ -241,7 +241,13 @@ def register(request: HttpRequest, course: str) -> HttpResponse:
             "superseded_by__credential_jwt",
         )
         .prefetch_related(
-            Prefetch("events", queryset=CertificateEvent.objects.select_related("actor"))
+            Prefetch("events", queryset=CertificateEvent.objects.select_related("actor")),
+            # Only the e-mails that need a person: those that gave up, with their error.
+            Prefetch(
+                "emails",
+                queryset=CertificateEmail.objects.filter(status=CertificateEmail.Status.FAILED),
+                to_attr="failed_emails",
+            ),
         )
         .order_by("-created_at", "-id")
     )

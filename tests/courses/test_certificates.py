@@ -21,6 +21,7 @@ from courses.models import (
     Accreditation,
     AccreditingBody,
     Certificate,
+    CertificateEmail,
     CertificateEvent,
     CourseInstructor,
     Enrollment,
@@ -245,7 +246,7 @@ def test_a_mismatch_with_the_accreditation_blocks_until_it_is_fixed(practitioner
     assert certificate.status == Status.ISSUED
     assert certificate.snapshot["accreditation"]["provider_number"] == "451234"
     kinds = list(certificate.events.values_list("kind", flat=True))
-    assert kinds == ["requested", "blocked", "issued", "emailed"]
+    assert kinds == ["requested", "blocked", "issued", "email_sending", "emailed"]
 
 
 def test_an_expired_accreditation_does_not_block_or_print(practitioner):
@@ -292,25 +293,31 @@ def test_a_crash_between_storing_the_pdf_and_marking_it_issued_then_a_rerun_send
     assert len(mail.outbox) == 1
 
 
-def test_a_mail_error_leaves_the_certificate_issued_and_the_retry_sends_one_email(
-    practitioner, monkeypatch
+def test_a_mail_error_leaves_the_certificate_issued_and_the_sweep_sends_one_email(
+    practitioner, monkeypatch, settings
 ):
     certificate = completed(practitioner)
-    real_send = issuing._send
+    real_deliver = issuing._deliver
 
-    def refused(*args, **kwargs):
+    def refused(message):
         raise ConnectionRefusedError("the mail server is away")
 
-    monkeypatch.setattr(issuing, "_send", refused)
-    with pytest.raises(ConnectionRefusedError):
-        issuing.issue_certificate(certificate_id=certificate.pk)
+    monkeypatch.setattr(issuing, "_deliver", refused)
+    issuing.issue_certificate(certificate_id=certificate.pk)
     certificate.refresh_from_db()
     assert certificate.status == Status.ISSUED
     assert certificate.emailed_at is None
     assert mail.outbox == []
+    email = certificate.emails.get()
+    assert email.status == CertificateEmail.Status.ERROR
+    assert "the mail server is away" in email.last_error
 
-    monkeypatch.setattr(issuing, "_send", real_send)
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    monkeypatch.setattr(issuing, "_deliver", real_deliver)
+    sweep_certificates.delay()
+    assert mail.outbox == [], "the retry waits for its backoff"
+    CertificateEmail.objects.filter(pk=email.pk).update(retry_at=timezone.now())
+    sweep_certificates.delay()
+    sweep_certificates.delay()
     issuing.issue_certificate(certificate_id=certificate.pk)
 
     certificate.refresh_from_db()
@@ -320,6 +327,9 @@ def test_a_mail_error_leaves_the_certificate_issued_and_the_retry_sends_one_emai
     assert list(certificate.events.values_list("kind", flat=True)) == [
         CertificateEvent.Kind.REQUESTED,
         CertificateEvent.Kind.ISSUED,
+        CertificateEvent.Kind.EMAIL_SENDING,
+        CertificateEvent.Kind.EMAIL_FAILED,
+        CertificateEvent.Kind.EMAIL_SENDING,
         CertificateEvent.Kind.EMAILED,
     ]
 

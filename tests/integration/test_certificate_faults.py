@@ -3,7 +3,9 @@
 Each test gets its own Redis server (a child process on a free port, so it can be killed and
 restarted without touching anyone else's), its own storage and mail folders, and workers that
 read the test database. The claim in every test is the same: N completions give exactly N
-certificates, N PDFs and N e-mails.
+certificates, N PDFs and N e-mails, told apart by Message-ID. A worker killed inside the send
+window (after the mail server took a message, before that was recorded) may cost one more copy
+of a message, under the same Message-ID, and the certificate's history shows both attempts.
 """
 
 import contextlib
@@ -24,10 +26,10 @@ from django.db import connection
 from django.urls import reverse
 
 from academy.celery import app as celery_app
-from courses.models import Certificate, Course, Enrollment
+from courses.models import Certificate, CertificateEmail, CertificateEvent, Course, Enrollment
 from courses.services.enrollment import enroll
 from courses.services.progress import complete_lesson
-from courses.tasks import sweep_certificates
+from courses.tasks import issue_certificate, send_certificate_email, sweep_certificates
 from tests.conftest import ROOT
 from tests.factories import UserFactory, course_with_lessons
 from tests.integration.conftest import wait_until
@@ -117,10 +119,15 @@ class Site:
             "EMAIL_FILE_PATH": str(self.mail),
             "CERTIFICATE_LEASE_SECONDS": "3",
             "CERTIFICATE_RESEND_AFTER_SECONDS": "2",
+            "CERTIFICATE_EMAIL_RETRY_SECONDS": "1",
             **extra,
         }
 
-    def start_worker(self, **extra_env: str) -> subprocess.Popen[bytes]:
+    def start_worker(
+        self, *, answers: bool = True, pool: str = "solo", **extra_env: str
+    ) -> subprocess.Popen[bytes]:
+        """A worker process; waits for it to answer a ping unless told it will be busy at once
+        (a solo worker stalled inside a task answers nothing)."""
         name = f"faults-{uuid.uuid4().hex[:8]}@localhost"
         process = subprocess.Popen(
             [
@@ -128,7 +135,8 @@ class Site:
                 "-m",
                 "tests.integration.worker_main",
                 "worker",
-                "--pool=solo",
+                f"--pool={pool}",
+                "--concurrency=1",
                 "--hostname",
                 name,
                 "--without-gossip",
@@ -141,6 +149,8 @@ class Site:
             stderr=subprocess.DEVNULL,
         )
         self.workers.append(process)
+        if not answers:
+            return process
         wait_until(
             lambda: celery_app.control.ping(destination=[name], timeout=0.5),
             timeout=60,
@@ -159,6 +169,15 @@ class Site:
             for path in self.mail.glob("*")
             for line in path.read_text(errors="replace").splitlines()
             if line.startswith("Subject: ")
+        ]
+
+    def message_ids(self) -> list[str]:
+        """The Message-ID of every message sent, a copy sent twice counted twice."""
+        return [
+            line.removeprefix("Message-ID: ")
+            for path in self.mail.glob("*")
+            for line in path.read_text(errors="replace").splitlines()
+            if line.startswith("Message-ID: ")
         ]
 
     def sweep_until_done(self, expected: int, *, timeout: float) -> None:
@@ -215,14 +234,44 @@ def learners(course: Course, n: int) -> list:
     return people
 
 
-def assert_exactly_once(site: Site, n: int) -> None:
+def assert_exactly_once(site: Site, n: int, *, send_window_kills: int = 0) -> None:
+    """N certificates, N PDFs, N distinct e-mails by Message-ID, each sent attempt in history.
+    Only a kill inside the send window may add a copy, one per kill, under the same Message-ID."""
     certificates = list(Certificate.objects.all())
     assert len(certificates) == n
     assert {c.status for c in certificates} == {Status.ISSUED}
     assert len({c.code for c in certificates}) == n
     assert site.pdfs() == sorted(f"{c.code}.pdf" for c in certificates)
-    assert len(site.emails()) == n
     assert Enrollment.objects.filter(completed_at__isnull=False).count() == n
+    assert all(c.emailed_at is not None for c in certificates)
+
+    emails = list(CertificateEmail.objects.select_related("certificate"))
+    assert {e.status for e in emails} == {CertificateEmail.Status.SENT}
+    assert sorted(e.certificate.code for e in emails) == sorted(c.code for c in certificates)
+    sent = site.message_ids()
+    assert sorted(set(sent)) == sorted(e.message_id for e in emails)
+    assert n <= len(sent) <= n + send_window_kills
+    assert len(site.emails()) == len(sent)
+    for email in emails:
+        history = CertificateEvent.objects.filter(certificate=email.certificate)
+        attempts = history.filter(kind=CertificateEvent.Kind.EMAIL_SENDING).count()
+        assert attempts == email.tries
+        # Every copy that reached the mail folder was an attempt the history shows.
+        assert sent.count(email.message_id) <= attempts
+        assert history.filter(kind=CertificateEvent.Kind.EMAILED).count() >= 1
+
+
+def kill(worker: subprocess.Popen[bytes]) -> None:
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
+
+
+def in_the_send_window(site: Site) -> bool:
+    """A message is in the mail folder and its row still says `sending`: the worker is between
+    the mail server's answer and the record of it."""
+    return bool(site.message_ids()) and (
+        CertificateEmail.objects.filter(status=CertificateEmail.Status.SENDING).exists()
+    )
 
 
 def test_completions_on_a_real_worker_issue_each_certificate_once(site):
@@ -290,9 +339,64 @@ def test_a_worker_killed_mid_render_and_restarted_issues_exactly_once(site):
     assert Certificate.objects.get().tries == 2
 
 
+def test_a_worker_killed_inside_the_send_window_costs_at_most_a_copy_with_the_same_message_id(
+    site,
+):
+    """The issue's window: the mail backend has taken the message and the worker dies before
+    recording it. The sweep sends it again once the lease runs out; the copy carries the same
+    Message-ID, and the history shows both attempts and the one recorded send."""
+    doomed = site.start_worker(FAULT_AFTER_SEND_DELAY="60")
+    course = one_lesson_course()
+    (person,) = learners(course, 1)
+
+    complete_lesson(practitioner=person, lesson=course.lessons.get())
+    wait_until(lambda: in_the_send_window(site), timeout=30, what="the worker to send and stall")
+    kill(doomed)
+    certificate = Certificate.objects.get()
+    assert certificate.status == Status.ISSUED
+    assert certificate.emailed_at is None
+
+    site.start_worker()
+    site.sweep_until_done(1, timeout=60)
+
+    assert_exactly_once(site, 1, send_window_kills=1)
+    email = CertificateEmail.objects.get()
+    assert site.message_ids() == [email.message_id, email.message_id]
+    assert email.message_id == f"<certificate-{certificate.code}-issued@127.0.0.1>"
+    assert email.tries == 2
+    kinds = list(certificate.events.values_list("kind", flat=True))
+    assert kinds == ["requested", "issued", "email_sending", "email_sending", "emailed"]
+
+
+def test_a_redis_blip_inside_the_send_window_lets_the_send_finish_and_be_recorded(site):
+    """Celery could terminate running tasks when the broker connection drops
+    (CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS): a prefork child killed after
+    the mail server took the message, a second way to send it twice. Off, the task finishes."""
+    site.start_worker(pool="prefork", FAULT_AFTER_SEND_DELAY="4")
+    course = one_lesson_course()
+    (person,) = learners(course, 1)
+
+    complete_lesson(practitioner=person, lesson=course.lessons.get())
+    wait_until(lambda: in_the_send_window(site), timeout=30, what="the worker to send and stall")
+    site.redis.kill()
+    time.sleep(1)
+    site.redis.start()
+    site.sweep_until_done(1, timeout=60)
+    time.sleep(4)  # past the lease: an e-mail whose task was cut short is now sent again
+    sweep_certificates.apply_async(expires=10)
+    time.sleep(3)
+
+    assert_exactly_once(site, 1)
+    email = CertificateEmail.objects.get()
+    assert email.tries == 1
+    assert len(site.message_ids()) == 1
+
+
 def test_n_completions_under_worker_kills_and_a_redis_restart_give_n_certificates(site):
-    """The summary: a worker killed with SIGKILL mid-render, then Redis killed (losing its
-    queue) and restarted while completions keep arriving; nothing is lost or doubled."""
+    """The summary: a worker killed with SIGKILL mid-render, another killed inside the send
+    window, then Redis killed (losing its queue) and restarted while completions keep arriving,
+    and every task delivered twice more; nothing is lost, nothing doubled but the one copy the
+    send-window kill may cost, and every e-mail is distinct by Message-ID."""
     n = 12
     course = one_lesson_course()
     lesson = course.lessons.get()
@@ -306,8 +410,11 @@ def test_n_completions_under_worker_kills_and_a_redis_restart_give_n_certificate
         timeout=30,
         what="a certificate being rendered",
     )
-    first.send_signal(signal.SIGKILL)
-    first.wait(timeout=10)
+    kill(first)
+    # It takes the queued certificates at once and stalls in the first send, answering no ping.
+    stalling = site.start_worker(answers=False, FAULT_AFTER_SEND_DELAY="60")
+    wait_until(lambda: in_the_send_window(site), timeout=60, what="a worker in the send window")
+    kill(stalling)
     site.start_worker(FAULT_RENDER_DELAY="0.2")
 
     for person in people[4:8]:
@@ -318,6 +425,11 @@ def test_n_completions_under_worker_kills_and_a_redis_restart_give_n_certificate
     site.redis.start()
     for person in people[10:]:
         complete_lesson(practitioner=person, lesson=lesson)
+    for _ in range(2):  # duplicate delivery of every message there has been
+        for certificate_id in Certificate.objects.values_list("pk", flat=True):
+            issue_certificate.delay(certificate_id)
+        for email_id in CertificateEmail.objects.values_list("pk", flat=True):
+            send_certificate_email.delay(email_id)
 
     site.sweep_until_done(n, timeout=120)
-    assert_exactly_once(site, n)
+    assert_exactly_once(site, n, send_window_kills=1)
