@@ -5,9 +5,12 @@ rule, so a file imports here as it would into Moodle. Where Moodle silently gues
 things (an unclosed brace, a weight such as %abc%, a numerical answer that is not a number) this
 reader reports an error with its line instead, and it reports every error in the file at once.
 
-Known limits of the format itself (no escape exists for them): a short-answer answer or its
-feedback cannot contain "->" (the block would read as matching), a matching prompt cannot contain
-"->", and an empty text cannot carry a format of its own (it takes the question text's format).
+Moodle's format has no escape for the arrow of a matching pair, so a short-answer answer or
+feedback containing "->" reads back as a matching question, and a matching prompt containing "->"
+is cut there. This reader takes "\\>" as an escaped ">" and the writer writes every "->" in a text
+as "-\\>", so whatever is written reads back as it was. Moodle keeps that backslash (Markdown text
+then renders it away). A known limit of the format itself: an empty text cannot carry a format of
+its own (it takes the question text's format).
 """
 
 from __future__ import annotations
@@ -127,13 +130,27 @@ class GiftSyntaxError(ValueError):
 # A character written with a backslash stands as this in the syntax view of the text, so that no
 # structural search (for "{", "~", "::", "####"...) can ever see it.
 _ESCAPED = "\x00"
-_UNESCAPE = {"\\": "\\", ":": ":", "#": "#", "=": "=", "{": "{", "}": "}", "~": "~", "n": "\n"}
+_UNESCAPE = {
+    "\\": "\\",
+    ":": ":",
+    "#": "#",
+    "=": "=",
+    "{": "{",
+    "}": "}",
+    "~": "~",
+    "n": "\n",
+    # Not Moodle's: the writer's way to keep "->" in a text from reading as a matching arrow.
+    ">": ">",
+}
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 _WEIGHT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 # Moodle's extract_idnumber_and_tags_from_comment: a "]" inside is written "\]"; no control
-# characters, so a token split over two comment lines is not a token.
-_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
-_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f\x7f])*)\]")
+# characters, so a token split over two comment lines is not a token. Bounded in length (Moodle
+# stores an idnumber in 100 characters, a tag in 50), or a comment of many unclosed "[tag:" would
+# be scanned to its end from each of them, which is quadratic.
+_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f]){1,255})\]")
+_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f\x7f]){0,255})\]")
+_TAG_MARKUP = re.compile(r"<[^<>]*>")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
@@ -254,7 +271,9 @@ def _default_name(text: Text) -> str:
     """Moodle names an untitled question after the start of its text."""
     plain = text.text
     if text.format in {"html", "moodle"}:
-        plain = re.sub(r"<[^>]*>", " ", plain)
+        # "<" is excluded inside a tag so that a run of unclosed "<" is scanned once, not once
+        # per "<" (which is quadratic).
+        plain = _TAG_MARKUP.sub(" ", plain)
     plain = " ".join(plain.split())
     if len(plain) > DEFAULT_NAME_LENGTH:
         cut = plain[:DEFAULT_NAME_LENGTH]
@@ -598,9 +617,12 @@ _SPECIAL = frozenset("\\~=#{}:")
 
 def _escape(value: str) -> str:
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(
+    written = "".join(
         "\\n" if char == "\n" else "\\" + char if char in _SPECIAL else char for char in value
     )
+    # Only the ">" of an arrow is escaped, so that Moodle, which keeps the backslash, sees as
+    # few as possible.
+    return written.replace("->", "-\\>")
 
 
 def _number(value: Decimal) -> str:
