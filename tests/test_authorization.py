@@ -22,6 +22,7 @@ from courses.models import (
     Certificate,
     CourseInstructor,
     Enrollment,
+    GiftImport,
     Lesson,
     Quiz,
     SignOff,
@@ -62,6 +63,7 @@ class World:
     certificate: Certificate
     accreditation: Accreditation
     editor_role: CourseInstructor
+    gift_import: GiftImport
 
 
 def build_world() -> World:
@@ -117,6 +119,7 @@ def build_world() -> World:
         certificate=certificate,
         accreditation=accreditation,
         editor_role=CourseInstructor.objects.get(course=course, instructor=editor),
+        gift_import=GiftImport.objects.create(quiz=quiz, requested_by=owner, text="", questions=1),
     )
 
 
@@ -172,6 +175,10 @@ MATRIX: dict[str, tuple[str, Kwargs | None]] = {
     ),
     "courses:quiz_import": (INSTRUCTOR, lambda w: _lesson(w, w.quiz_lesson)),
     "courses:quiz_export": (INSTRUCTOR, lambda w: _lesson(w, w.quiz_lesson)),
+    "courses:quiz_import_status": (
+        INSTRUCTOR,
+        lambda w: {**_lesson(w, w.quiz_lesson), "job": w.gift_import.pk},
+    ),
     "courses:course_edit": (INSTRUCTOR, lambda w: {"course": w.course.slug}),
     "courses:course_status": (INSTRUCTOR, lambda w: {"course": w.course.slug}),
     "courses:course_delete": (INSTRUCTOR, lambda w: {"course": w.course.slug}),
