@@ -16,25 +16,28 @@ MAX_QUESTIONS_PER_QUIZ = 200
 MAX_CHOICES = 40
 _NAME_LENGTH = QuestionVersion._meta.get_field("name").max_length or 250
 _NUMBER = Choice._meta.get_field("numeric_value")
+# Whole digits of a numeric answer: PostgreSQL's numeric column would keep 14, but SQLite keeps a
+# decimal as a double, exact to 15 significant digits, so 9 whole digits and the column's 6
+# places are what every supported database gives back unchanged.
+NUMBER_WHOLE_DIGITS = 9
 
 
 def storable_number(value: Decimal) -> bool:
-    """True when the numeric answer column keeps the value exactly (within its whole digits and
-    decimal places); anything else would overflow or be rounded without a word."""
+    """True when the numeric answer columns give the value back exactly; anything else would
+    overflow (a 500 on PostgreSQL, an unreadable quiz on SQLite) or be rounded without a word."""
     places = _NUMBER.decimal_places or 0
     if not value.is_finite():
         return False
     if value.is_zero():
         return True
-    if value.adjusted() >= (_NUMBER.max_digits or 0) - places:
+    if value.adjusted() >= NUMBER_WHOLE_DIGITS:
         return False
     return value == value.quantize(Decimal(1).scaleb(-places))
 
 
 def number_limits() -> str:
     places = _NUMBER.decimal_places or 0
-    whole = (_NUMBER.max_digits or 0) - places
-    return f"numbers below 10^{whole} with at most {places} decimal places"
+    return f"numbers below 10^{NUMBER_WHOLE_DIGITS} with at most {places} decimal places"
 
 
 class QuizFullError(ValidationError):
