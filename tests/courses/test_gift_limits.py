@@ -20,6 +20,7 @@ from courses.services.authoring import (
     QuizFullError,
     add_question,
 )
+from courses.services.enrollment import enroll
 from courses.services.gift_import import (
     MAX_QUESTIONS_IN_REQUEST,
     export_gift,
@@ -27,6 +28,7 @@ from courses.services.gift_import import (
     preview_gift,
     run_import,
 )
+from courses.services.grading import start_attempt
 from tests.factories import course_with_lessons, teach
 
 pytestmark = pytest.mark.django_db
@@ -359,3 +361,26 @@ def test_progress_is_reported_while_the_questions_are_written(quiz):
     import_gift(quiz=quiz, text=questions(25), progress=heard.append)
 
     assert heard == [10, 20]
+
+
+def test_a_quiz_at_the_question_cap_can_be_submitted_with_every_box_ticked(client, practitioner):
+    course = course_with_lessons(1)
+    quiz = Quiz.objects.create(lesson=course.lessons.get())
+    block = "{~%20%a ~%20%b ~%20%c ~%20%d ~%20%e}"
+    import_gift(
+        quiz=quiz,
+        text="".join(f"::Q{i}::All of them? {block}\n\n" for i in range(MAX_QUESTIONS_PER_QUIZ)),
+    )
+    enroll(practitioner=practitioner, course=course)
+    attempt = start_attempt(practitioner=practitioner, quiz=quiz)
+    every_box = {f"q{v}": ["0", "1", "2", "3", "4"] for v in attempt.version_ids}
+    client.force_login(practitioner)
+
+    response = client.post(
+        reverse("courses:attempt_submit", args=[attempt.pk]),
+        {"v": attempt.version_ids, **every_box},
+    )
+
+    assert response.status_code == 302  # 1,200 fields: past Django's default limit of 1,000
+    attempt.refresh_from_db()
+    assert attempt.score == 100
