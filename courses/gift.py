@@ -292,10 +292,11 @@ def _comment_metadata(comments: str) -> tuple[str | None, tuple[str, ...]]:
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, max_answers: int | None = None) -> None:
         self.errors: list[GiftError] = []
         self.questions: list[Question] = []
         self.category: str | None = None
+        self.max_answers = max_answers
 
     def fail(self, line: int, message: str) -> None:
         self.errors.append(GiftError(line, message))
@@ -430,6 +431,11 @@ class _Reader:
     ) -> tuple[Kind, tuple[Answer, ...], tuple[NumericAnswer, ...], tuple[Pair, ...]]:
         syn = inside.syn
         if not syn:
+            return Kind.ESSAY, (), (), ()
+        markers = syn.count("~") + syn.count("=")
+        if self.max_answers is not None and markers > self.max_answers:
+            # Refused before the block is split, so that a huge block costs one count.
+            self.fail(line, f"this question has {markers} answers: at most {self.max_answers}")
             return Kind.ESSAY, (), (), ()
         if syn[0] == "#":
             return Kind.NUMERICAL, (), self.numeric(inside.cut(1), fmt, line), ()
@@ -600,11 +606,19 @@ class _Reader:
         return value, tolerance
 
 
-def parse_gift(text: str) -> list[Question]:
-    """Read GIFT text. Raises GiftSyntaxError listing every problem in the text, by line."""
-    reader = _Reader()
+def parse_gift(
+    text: str, *, max_questions: int | None = None, max_answers: int | None = None
+) -> list[Question]:
+    """Read GIFT text. Raises GiftSyntaxError listing every problem in the text, by line.
+
+    Limits, for callers that would refuse more anyway, keep the work small: reading stops after
+    max_questions + 1 questions (so more than max_questions come back), and a question with more
+    than max_answers answer markers ("=", "~") is an error, found before its block is split."""
+    reader = _Reader(max_answers)
     for block in _blocks(text):
         reader.read_block(block)
+        if max_questions is not None and len(reader.questions) > max_questions:
+            break
     if reader.errors:
         raise GiftSyntaxError(sorted(reader.errors, key=lambda e: e.line))
     return reader.questions

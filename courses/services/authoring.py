@@ -14,6 +14,11 @@ Kind = QuestionVersion.Kind
 # below DATA_UPLOAD_MAX_NUMBER_FIELDS, and the work of one import or one attempt page.
 MAX_QUESTIONS_PER_QUIZ = 200
 MAX_CHOICES = 40
+# The editor's field lengths, so that every question can be opened and saved in the editor, and
+# no import renders more Markdown than the editor would.
+MAX_PROMPT = 20_000
+MAX_ANSWER_TEXT = 1_000
+MAX_FEEDBACK = 2_000
 _NAME_LENGTH = QuestionVersion._meta.get_field("name").max_length or 250
 _NUMBER = Choice._meta.get_field("numeric_value")
 # Whole digits of a numeric answer: PostgreSQL's numeric column would keep 14, but SQLite keeps a
@@ -76,6 +81,14 @@ def validate_question(spec: QuestionSpec) -> None:
         problems.append("The question needs a prompt.")
     if len(spec.name) > _NAME_LENGTH:
         problems.append(f"The question's name is longer than {_NAME_LENGTH} characters.")
+    if len(spec.prompt) > MAX_PROMPT or len(spec.general_feedback) > MAX_PROMPT:
+        problems.append(f"A question's text and feedback take at most {MAX_PROMPT:,} characters.")
+    if any(
+        len(c.text) > MAX_ANSWER_TEXT or len(c.match_prompt) > MAX_ANSWER_TEXT for c in spec.choices
+    ):
+        problems.append(f"An answer takes at most {MAX_ANSWER_TEXT:,} characters.")
+    if any(len(c.feedback) > MAX_FEEDBACK for c in spec.choices):
+        problems.append(f"An answer's feedback takes at most {MAX_FEEDBACK:,} characters.")
     texts = [spec.prompt, spec.name, spec.general_feedback]
     texts += [t for c in spec.choices for t in (c.text, c.feedback, c.match_prompt)]
     if any("\x00" in t for t in texts):

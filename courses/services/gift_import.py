@@ -25,7 +25,6 @@ from courses.services.authoring import (
     ChoiceSpec,
     QuestionSpec,
     add_question,
-    quiz_full_error,
     validate_question,
 )
 from courses.services.grading import current_versions
@@ -223,10 +222,27 @@ def preview_gift(text: str, *, quiz: Quiz | None = None) -> Preview:
     preview.problems.extend(_nul_lines(text))
     if preview.problems:
         return preview
+    existing = quiz.questions.count() if quiz is not None and quiz.pk else 0
+    room = MAX_QUESTIONS_PER_QUIZ - existing
     try:
-        parsed = gift.parse_gift(text)
+        parsed = gift.parse_gift(text, max_questions=room, max_answers=MAX_CHOICES)
     except gift.GiftSyntaxError as exc:
         preview.problems.extend(Problem(e.line, e.message) for e in exc.errors)
+        return preview
+    if len(parsed) > room:
+        held = (
+            f"The quiz has {existing} questions, so room for {max(room, 0)} more, and the file "
+            "holds more than that."
+            if existing
+            else f"The file holds more than {MAX_QUESTIONS_PER_QUIZ} questions."
+        )
+        preview.problems.append(
+            Problem(
+                1,
+                f"{held} A quiz takes at most {MAX_QUESTIONS_PER_QUIZ} questions, so that one "
+                "submit can carry every answer: split the file between two quizzes.",
+            )
+        )
         return preview
     for question in parsed:
         if question.kind not in KINDS:
@@ -256,12 +272,6 @@ def preview_gift(text: str, *, quiz: Quiz | None = None) -> Preview:
         preview.questions.append((question.line, spec))
     if not parsed:
         preview.problems.append(Problem(1, "The file holds no questions."))
-    existing = quiz.questions.count() if quiz is not None and quiz.pk else 0
-    if existing + len(parsed) > MAX_QUESTIONS_PER_QUIZ:
-        message = quiz_full_error(existing + len(parsed)).messages[0]
-        if existing:
-            message = f"The quiz has {existing} questions and the file {len(parsed)}. {message}"
-        preview.problems.insert(0, Problem(1, message))
     return preview
 
 

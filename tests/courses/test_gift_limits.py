@@ -384,3 +384,19 @@ def test_a_quiz_at_the_question_cap_can_be_submitted_with_every_box_ticked(clien
     assert response.status_code == 302  # 1,200 fields: past Django's default limit of 1,000
     attempt.refresh_from_db()
     assert attempt.score == 100
+
+
+def test_texts_longer_than_the_editor_takes_are_refused_with_their_line(quiz):
+    long_prompt = f"::Fine::Fine {{=a ~b}}\n\n::Long::{'x' * 20_001} {{=a ~b}}"
+    long_answer = f"::Long::Pick {{={'y' * 1001} ~b}}"
+
+    assert [line for line, _m in problems(long_prompt)] == [3]
+    assert [line for line, _m in problems(long_answer)] == [1]
+
+
+def test_reading_stops_once_a_file_holds_more_questions_than_the_quiz_takes():
+    from courses.gift import parse_gift
+
+    read = parse_gift(questions(1000), max_questions=MAX_QUESTIONS_PER_QUIZ)
+
+    assert len(read) == MAX_QUESTIONS_PER_QUIZ + 1
