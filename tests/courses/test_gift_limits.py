@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from courses.gift import parse_gift
 from courses.models import Choice, GiftImport, Question, QuestionVersion, Quiz
 from courses.services import gift_import
 from courses.services.authoring import (
@@ -395,8 +396,6 @@ def test_texts_longer_than_the_editor_takes_are_refused_with_their_line(quiz):
 
 
 def test_reading_stops_once_a_file_holds_more_questions_than_the_quiz_takes():
-    from courses.gift import parse_gift
-
     read = parse_gift(questions(1000), max_questions=MAX_QUESTIONS_PER_QUIZ)
 
     assert len(read) == MAX_QUESTIONS_PER_QUIZ + 1
