@@ -199,16 +199,27 @@ def _answer_count(question: gift.Question) -> int:
     return len(question.answers) + len(question.numeric_answers) + len(question.pairs)
 
 
-def _nul_lines(text: str) -> list[Problem]:
-    return [
-        Problem(
-            number,
-            "this line holds a NUL character (byte 0), which no text can keep: the file is "
-            "probably not plain text, or was saved as UTF-16",
-        )
-        for number, row in enumerate(text.split("\n"), start=1)
-        if "\x00" in row
-    ]
+def _unstorable_lines(text: str) -> list[Problem]:
+    """Lines holding a character no text column takes: NUL, or half of a UTF-16 surrogate pair
+    (which no UTF-8 text can hold)."""
+    found = []
+    try:
+        text.encode("utf-8")
+        has_surrogates = False
+    except UnicodeEncodeError:
+        has_surrogates = True
+    for number, row in enumerate(text.split("\n"), start=1):
+        if "\x00" in row:
+            found.append(
+                Problem(
+                    number,
+                    "this line holds a NUL character (byte 0), which no text can keep: the file "
+                    "is probably not plain text, or was saved as UTF-16",
+                )
+            )
+        elif has_surrogates and any("\ud800" <= char <= "\udfff" for char in row):
+            found.append(Problem(number, "this line holds half of a UTF-16 surrogate pair"))
+    return found
 
 
 def preview_gift(text: str, *, quiz: Quiz | None = None) -> Preview:
@@ -219,7 +230,7 @@ def preview_gift(text: str, *, quiz: Quiz | None = None) -> Preview:
     if size > MAX_GIFT_BYTES:
         preview.problems.append(Problem(1, f"The file is larger than {MAX_GIFT_BYTES // 1024} KB."))
         return preview
-    preview.problems.extend(_nul_lines(text))
+    preview.problems.extend(_unstorable_lines(text))
     if preview.problems:
         return preview
     existing = quiz.questions.count() if quiz is not None and quiz.pk else 0

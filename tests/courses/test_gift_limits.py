@@ -77,6 +77,10 @@ def test_uploaded_nul_bytes_are_refused_with_their_line_not_stored(client, instr
     assert not Question.objects.exists()
 
 
+def test_a_lone_surrogate_is_refused_with_its_line(quiz):
+    assert [line for line, _m in problems("::A::Fine {=a ~b}\n\n::B::Half \ud83d {=a ~b}")] == [3]
+
+
 @pytest.mark.parametrize(
     ("data", "named"),
     [
