@@ -22,14 +22,31 @@ request_id: ContextVar[str] = ContextVar("request_id", default="-")
 certificate_code: ContextVar[str] = ContextVar("certificate_code", default="")
 
 _INCOMING_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-_PRIVATE_KEY = re.compile(
-    r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S
+# Markers found apart (not one expression with ".*?" between them): an expression would scan
+# to the end of the text from every BEGIN that has no END, which is quadratic.
+_PRIVATE_KEY_BEGIN = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+_PRIVATE_KEY_END = re.compile(r"-----END [A-Z ]*PRIVATE KEY-----")
+# The scheme starts where no scheme character stands before it, and a password holds no "/"
+# (RFC 3986 userinfo): so no character is scanned from more than one start.
+_URL_PASSWORD = re.compile(
+    r"(?<![a-z0-9+.-])(?P<scheme>[a-z][a-z0-9+.-]*://[^:/@\s]+:)[^@\s/]+@", re.I
 )
-_URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://[^:/@\s]+:)[^@\s]+@", re.I)
+
+
+def _without_private_keys(text: str) -> str:
+    kept: list[str] = []
+    start = 0
+    while (begin := _PRIVATE_KEY_BEGIN.search(text, start)) is not None:
+        end = _PRIVATE_KEY_END.search(text, begin.end())
+        if end is None:
+            break
+        kept += [text[start : begin.start()], "[private key removed]"]
+        start = end.end()
+    return "".join(kept) + text[start:]
 
 
 def redact(text: str) -> str:
-    text = _PRIVATE_KEY.sub("[private key removed]", text)
+    text = _without_private_keys(text)
     text = _URL_PASSWORD.sub(r"\g<scheme>***@", text)
     secret = getattr(settings, "SECRET_KEY", "")
     if secret and len(secret) >= 8:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Topic
 from courses.models.catalog import CourseQuerySet
+from courses.services.gift_import import MAX_GIFT_BYTES, decode_gift
 
 HOURS_RANGES = {
     "short": (_("Up to 1 hour"), Q(ce_hours__lte=Decimal("1"))),
@@ -64,14 +65,13 @@ class GiftImportForm(forms.Form):
         data = super().clean() or {}
         upload = data.get("file")
         if upload is not None:
-            if upload.size > 512 * 1024:
-                raise forms.ValidationError(_("The file is larger than 512 KB."))
+            if upload.size > MAX_GIFT_BYTES:
+                raise forms.ValidationError(
+                    _("The file is larger than %(kb)d KB.") % {"kb": MAX_GIFT_BYTES // 1024}
+                )
             if not upload.name.lower().endswith((".gift", ".txt")):
                 raise forms.ValidationError(_("Upload a .gift or .txt file."))
-            try:
-                data["text"] = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                raise forms.ValidationError(_("The file is not UTF-8 text.")) from exc
+            data["text"] = decode_gift(upload.read())
         if not str(data.get("text") or "").strip():
             raise forms.ValidationError(_("Paste GIFT text or choose a file."))
         return data

@@ -5,9 +5,12 @@ rule, so a file imports here as it would into Moodle. Where Moodle silently gues
 things (an unclosed brace, a weight such as %abc%, a numerical answer that is not a number) this
 reader reports an error with its line instead, and it reports every error in the file at once.
 
-Known limits of the format itself (no escape exists for them): a short-answer answer or its
-feedback cannot contain "->" (the block would read as matching), a matching prompt cannot contain
-"->", and an empty text cannot carry a format of its own (it takes the question text's format).
+Moodle's format has no escape for the arrow of a matching pair, so a short-answer answer or
+feedback containing "->" reads back as a matching question, and a matching prompt containing "->"
+is cut there. This reader takes "\\>" as an escaped ">" and the writer writes every "->" in a text
+as "-\\>", so whatever is written reads back as it was. Moodle keeps that backslash (Markdown text
+then renders it away). A known limit of the format itself: an empty text cannot carry a format of
+its own (it takes the question text's format).
 """
 
 from __future__ import annotations
@@ -127,13 +130,27 @@ class GiftSyntaxError(ValueError):
 # A character written with a backslash stands as this in the syntax view of the text, so that no
 # structural search (for "{", "~", "::", "####"...) can ever see it.
 _ESCAPED = "\x00"
-_UNESCAPE = {"\\": "\\", ":": ":", "#": "#", "=": "=", "{": "{", "}": "}", "~": "~", "n": "\n"}
+_UNESCAPE = {
+    "\\": "\\",
+    ":": ":",
+    "#": "#",
+    "=": "=",
+    "{": "{",
+    "}": "}",
+    "~": "~",
+    "n": "\n",
+    # Not Moodle's: the writer's way to keep "->" in a text from reading as a matching arrow.
+    ">": ">",
+}
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 _WEIGHT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 # Moodle's extract_idnumber_and_tags_from_comment: a "]" inside is written "\]"; no control
-# characters, so a token split over two comment lines is not a token.
-_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
-_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f\x7f])*)\]")
+# characters, so a token split over two comment lines is not a token. Bounded in length (Moodle
+# stores an idnumber in 100 characters, a tag in 50), or a comment of many unclosed "[tag:" would
+# be scanned to its end from each of them, which is quadratic.
+_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f]){1,255})\]")
+_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f\x7f]){0,255})\]")
+_TAG_MARKUP = re.compile(r"<[^<>]*>")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
@@ -254,7 +271,9 @@ def _default_name(text: Text) -> str:
     """Moodle names an untitled question after the start of its text."""
     plain = text.text
     if text.format in {"html", "moodle"}:
-        plain = re.sub(r"<[^>]*>", " ", plain)
+        # "<" is excluded inside a tag so that a run of unclosed "<" is scanned once, not once
+        # per "<" (which is quadratic).
+        plain = _TAG_MARKUP.sub(" ", plain)
     plain = " ".join(plain.split())
     if len(plain) > DEFAULT_NAME_LENGTH:
         cut = plain[:DEFAULT_NAME_LENGTH]
@@ -273,10 +292,11 @@ def _comment_metadata(comments: str) -> tuple[str | None, tuple[str, ...]]:
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, max_answers: int | None = None) -> None:
         self.errors: list[GiftError] = []
         self.questions: list[Question] = []
         self.category: str | None = None
+        self.max_answers = max_answers
 
     def fail(self, line: int, message: str) -> None:
         self.errors.append(GiftError(line, message))
@@ -411,6 +431,11 @@ class _Reader:
     ) -> tuple[Kind, tuple[Answer, ...], tuple[NumericAnswer, ...], tuple[Pair, ...]]:
         syn = inside.syn
         if not syn:
+            return Kind.ESSAY, (), (), ()
+        markers = syn.count("~") + syn.count("=")
+        if self.max_answers is not None and markers > self.max_answers:
+            # Refused before the block is split, so that a huge block costs one count.
+            self.fail(line, f"this question has {markers} answers: at most {self.max_answers}")
             return Kind.ESSAY, (), (), ()
         if syn[0] == "#":
             return Kind.NUMERICAL, (), self.numeric(inside.cut(1), fmt, line), ()
@@ -581,11 +606,19 @@ class _Reader:
         return value, tolerance
 
 
-def parse_gift(text: str) -> list[Question]:
-    """Read GIFT text. Raises GiftSyntaxError listing every problem in the text, by line."""
-    reader = _Reader()
+def parse_gift(
+    text: str, *, max_questions: int | None = None, max_answers: int | None = None
+) -> list[Question]:
+    """Read GIFT text. Raises GiftSyntaxError listing every problem in the text, by line.
+
+    Limits, for callers that would refuse more anyway, keep the work small: reading stops after
+    max_questions + 1 questions (so more than max_questions come back), and a question with more
+    than max_answers answer markers ("=", "~") is an error, found before its block is split."""
+    reader = _Reader(max_answers)
     for block in _blocks(text):
         reader.read_block(block)
+        if max_questions is not None and len(reader.questions) > max_questions:
+            break
     if reader.errors:
         raise GiftSyntaxError(sorted(reader.errors, key=lambda e: e.line))
     return reader.questions
@@ -598,9 +631,12 @@ _SPECIAL = frozenset("\\~=#{}:")
 
 def _escape(value: str) -> str:
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(
+    written = "".join(
         "\\n" if char == "\n" else "\\" + char if char in _SPECIAL else char for char in value
     )
+    # Only the ">" of an arrow is escaped, so that Moodle, which keeps the backslash, sees as
+    # few as possible.
+    return written.replace("->", "-\\>")
 
 
 def _number(value: Decimal) -> str:

@@ -16,12 +16,12 @@ from django.utils.translation import ngettext
 
 from academy.fields import SingleLineFormField
 from courses.models import Choice, QuestionVersion, Quiz, ReviewWhen
-from courses.services.authoring import ChoiceSpec
+from courses.services.authoring import MAX_CHOICES, ChoiceSpec
 
 Kind = QuestionVersion.Kind
 HUNDRED, ZERO = Decimal("100"), Decimal("0")
 Label = str | Promise
-MAX_ANSWERS = 40
+MAX_ANSWERS = MAX_CHOICES
 
 
 def plain_number(value: Decimal | None) -> str:

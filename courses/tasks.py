@@ -90,3 +90,14 @@ def refresh_course_insight(course_id: int) -> None:
     course = Course.objects.filter(pk=course_id).first()
     if course is not None:
         insight.refresh_figures(course)
+
+
+@shared_task(
+    name="courses.import_gift_file", acks_late=True, autoretry_for=TRANSIENT, max_retries=2
+)
+def import_gift_file(job_id: int) -> None:
+    """Run a large GIFT import (courses/services/gift_import.py), all or nothing; a redelivery
+    after it finished does nothing."""
+    from courses.services import gift_import
+
+    gift_import.run_import(job_id=job_id)

@@ -58,6 +58,11 @@ urlpatterns = [
         name="quiz_import",
     ),
     path(
+        "teach/courses/<slug:course>/<slug:lesson>/quiz/import/<int:job>/",
+        authoring.import_status,
+        name="quiz_import_status",
+    ),
+    path(
         "teach/courses/<slug:course>/<slug:lesson>/quiz.gift",
         authoring.export_quiz,
         name="quiz_export",

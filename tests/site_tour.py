@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from academy.models import User
-from courses.models import Attempt, Certificate, Course, Lesson, Quiz
+from courses.models import Attempt, Certificate, Course, GiftImport, Lesson, Quiz
 from courses.services import issuing, signoffs
 from courses.services.enrollment import enroll
 from courses.services.gift_import import import_gift
@@ -76,6 +77,9 @@ def build_tour() -> Tour:
     )
     quiz = Quiz.objects.create(lesson=quiz_lesson, attempts_allowed=3, shuffle_questions=False)
     import_gift(quiz=quiz, text=QUIZ)
+    running_import = GiftImport.objects.create(
+        quiz=quiz, requested_by=instructor, text="", questions=80, started_at=timezone.now()
+    )
     practical = LessonFactory.create(
         module=module,
         position=2,
@@ -127,6 +131,11 @@ def build_tour() -> Tour:
         ("two-factor", "priya", reverse("mfa_index")),
         ("my certificates", "omar", reverse("courses:certificates")),
         ("GIFT import", "instructor", reverse("courses:quiz_import", args=lesson_args)),
+        (
+            "GIFT import in progress",
+            "instructor",
+            reverse("courses:quiz_import_status", args=[*lesson_args, running_import.pk]),
+        ),
         (
             "certificate register",
             "instructor",

@@ -22,6 +22,7 @@ from courses.models import (
     Certificate,
     CourseInstructor,
     Enrollment,
+    GiftImport,
     Lesson,
     Quiz,
     SignOff,
@@ -64,6 +65,7 @@ class World:
     accreditation: Accreditation
     editor_role: CourseInstructor
     withdrawn: Any  # still holds an editor role on the course, but no longer instructor status
+    gift_import: GiftImport
 
 
 def build_world() -> World:
@@ -122,6 +124,7 @@ def build_world() -> World:
         accreditation=accreditation,
         editor_role=CourseInstructor.objects.get(course=course, instructor=editor),
         withdrawn=withdrawn,
+        gift_import=GiftImport.objects.create(quiz=quiz, requested_by=owner, text="", questions=1),
     )
 
 
@@ -177,6 +180,10 @@ MATRIX: dict[str, tuple[str, Kwargs | None]] = {
     ),
     "courses:quiz_import": (INSTRUCTOR, lambda w: _lesson(w, w.quiz_lesson)),
     "courses:quiz_export": (INSTRUCTOR, lambda w: _lesson(w, w.quiz_lesson)),
+    "courses:quiz_import_status": (
+        INSTRUCTOR,
+        lambda w: {**_lesson(w, w.quiz_lesson), "job": w.gift_import.pk},
+    ),
     "courses:course_edit": (INSTRUCTOR, lambda w: {"course": w.course.slug}),
     "courses:course_status": (OWNER, lambda w: {"course": w.course.slug}),
     "courses:course_delete": (OWNER, lambda w: {"course": w.course.slug}),

@@ -14,6 +14,7 @@ from courses.models.progress import Enrollment, LessonCompletion, SignOff
 from courses.models.quizzes import (
     Attempt,
     Choice,
+    GiftImport,
     Question,
     QuestionStatistic,
     QuestionVersion,
@@ -33,6 +34,7 @@ __all__ = [
     "Course",
     "CourseInstructor",
     "Enrollment",
+    "GiftImport",
     "Lesson",
     "LessonCompletion",
     "Module",

@@ -132,6 +132,30 @@ class Choice(models.Model):
         return self.match_prompt or self.text
 
 
+class GiftImport(models.Model):
+    """A GIFT import too large for one request, run by a task: queued (not started), running
+    (started), then finished with the number of questions added or the error that stopped it."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="gift_imports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.TextField()
+    questions = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    added = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"GIFT import {self.pk} into {self.quiz}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.finished_at is not None and not self.error
+
+
 class AttemptQuerySet(models.QuerySet["Attempt"]):
     def of(self, user: Any) -> "AttemptQuerySet":
         if not user.is_authenticated:

@@ -6,9 +6,47 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from courses.models import Attempt, Choice, Lesson, Question, QuestionVersion, Quiz, Response
-from courses.text import MARKDOWN_MAX_LENGTH
 
 Kind = QuestionVersion.Kind
+
+# An attempt's form posts a field per question and one per ticked box or matched item, so these
+# caps bound the fields of a submit (MAX_QUESTIONS_PER_QUIZ * (MAX_CHOICES + 1) + the CSRF token)
+# below DATA_UPLOAD_MAX_NUMBER_FIELDS, and the work of one import or one attempt page.
+MAX_QUESTIONS_PER_QUIZ = 200
+MAX_CHOICES = 40
+# The editor's field lengths, so that every question can be opened and saved in the editor, and
+# no import renders more Markdown than the editor would.
+MAX_PROMPT = 20_000
+MAX_ANSWER_TEXT = 1_000
+MAX_FEEDBACK = 2_000
+_NAME_LENGTH = QuestionVersion._meta.get_field("name").max_length or 250
+_NUMBER = Choice._meta.get_field("numeric_value")
+# Whole digits of a numeric answer: PostgreSQL's numeric column would keep 14, but SQLite keeps a
+# decimal as a double, exact to 15 significant digits, so 9 whole digits and the column's 6
+# places are what every supported database gives back unchanged.
+NUMBER_WHOLE_DIGITS = 9
+
+
+def storable_number(value: Decimal) -> bool:
+    """True when the numeric answer columns give the value back exactly; anything else would
+    overflow (a 500 on PostgreSQL, an unreadable quiz on SQLite) or be rounded without a word."""
+    places = _NUMBER.decimal_places or 0
+    if not value.is_finite():
+        return False
+    if value.is_zero():
+        return True
+    if value.adjusted() >= NUMBER_WHOLE_DIGITS:
+        return False
+    return value == value.quantize(Decimal(1).scaleb(-places))
+
+
+def number_limits() -> str:
+    places = _NUMBER.decimal_places or 0
+    return f"numbers below 10^{NUMBER_WHOLE_DIGITS} with at most {places} decimal places"
+
+
+class QuizFullError(ValidationError):
+    """The quiz holds MAX_QUESTIONS_PER_QUIZ questions already."""
 
 
 class QuestionInUseError(Exception):
@@ -41,10 +79,29 @@ def validate_question(spec: QuestionSpec) -> None:
     fractions = [c.fraction for c in spec.choices]
     if not spec.prompt.strip():
         problems.append("The question needs a prompt.")
-    for label, text in (("prompt", spec.prompt), ("general feedback", spec.general_feedback)):
-        if len(text) > MARKDOWN_MAX_LENGTH:
+    if len(spec.name) > _NAME_LENGTH:
+        problems.append(f"The question's name is longer than {_NAME_LENGTH} characters.")
+    if len(spec.prompt) > MAX_PROMPT or len(spec.general_feedback) > MAX_PROMPT:
+        problems.append(f"A question's text and feedback take at most {MAX_PROMPT:,} characters.")
+    if any(
+        len(c.text) > MAX_ANSWER_TEXT or len(c.match_prompt) > MAX_ANSWER_TEXT for c in spec.choices
+    ):
+        problems.append(f"An answer takes at most {MAX_ANSWER_TEXT:,} characters.")
+    if any(len(c.feedback) > MAX_FEEDBACK for c in spec.choices):
+        problems.append(f"An answer's feedback takes at most {MAX_FEEDBACK:,} characters.")
+    texts = [spec.prompt, spec.name, spec.general_feedback]
+    texts += [t for c in spec.choices for t in (c.text, c.feedback, c.match_prompt)]
+    if any("\x00" in t for t in texts):
+        problems.append("The question contains a NUL character (byte 0), which cannot be stored.")
+    if len(spec.choices) > MAX_CHOICES:
+        problems.append(
+            f"The question has {len(spec.choices)} answers: a question takes at most {MAX_CHOICES}."
+        )
+    numbers = [n for c in spec.choices for n in (c.numeric_value, c.tolerance) if n is not None]
+    for number in numbers:
+        if not storable_number(number):
             problems.append(
-                f"The {label} is longer than {MARKDOWN_MAX_LENGTH:,} characters ({len(text):,})."
+                f"The number {number} cannot be kept exactly: the quiz stores {number_limits()}."
             )
     if any(f < -1 or f > 1 for f in fractions):
         problems.append("Weights must lie between -100% and 100%.")
@@ -106,11 +163,24 @@ def _write_version(question: Question, number: int, spec: QuestionSpec) -> Quest
     return version
 
 
+def quiz_full_error(count: int) -> QuizFullError:
+    return QuizFullError(
+        f"The quiz would have {count} questions: a quiz takes at most {MAX_QUESTIONS_PER_QUIZ}, "
+        "so that one submit can carry every answer. Split it into two quizzes, or delete "
+        "questions first."
+    )
+
+
 @transaction.atomic
 def add_question(*, quiz: Quiz, spec: QuestionSpec) -> QuestionVersion:
-    """Append a question to the quiz; returns its first version."""
+    """Append a question to the quiz; returns its first version. Raises QuizFullError when the
+    quiz already holds MAX_QUESTIONS_PER_QUIZ (the quiz row is locked, so two adds at once cannot
+    both take the last place)."""
     validate_question(spec)
+    Quiz.objects.select_for_update().filter(pk=quiz.pk).first()
     position = quiz.questions.count()
+    if position >= MAX_QUESTIONS_PER_QUIZ:
+        raise quiz_full_error(position + 1)
     question = Question.objects.create(quiz=quiz, position=position)
     return _write_version(question, 1, spec)
 

@@ -1,18 +1,40 @@
-"""GIFT text into a quiz (all or nothing) and a quiz back out as GIFT."""
+"""GIFT text into a quiz (all or nothing) and a quiz back out as GIFT.
 
+Everything the database would refuse or change is found before anything is written, each
+problem with its line: a NUL character, a name longer than its column, a number the numeric
+column cannot keep exactly, more questions or answers than the caps. A large import runs as a
+task (`GiftImport`) so that no request does more than a few seconds of work."""
+
+import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import nh3
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from courses import gift
-from courses.models import Choice, QuestionVersion, Quiz
-from courses.services.authoring import ChoiceSpec, QuestionSpec, add_question, validate_question
+from courses.models import Choice, GiftImport, QuestionVersion, Quiz
+from courses.services.authoring import (
+    MAX_CHOICES,
+    MAX_QUESTIONS_PER_QUIZ,
+    ChoiceSpec,
+    QuestionSpec,
+    add_question,
+    validate_question,
+)
 from courses.services.grading import current_versions
 
 MAX_GIFT_BYTES = 512 * 1024
+# Imports of more questions than this run as a task; smaller ones in the request.
+MAX_QUESTIONS_IN_REQUEST = 50
+# The preview lists this many problems at most (a garbled file could have thousands).
+MAX_PROBLEMS_SHOWN = 100
+PROGRESS_EVERY = 10
 
 KINDS = {
     gift.Kind.SINGLE: QuestionVersion.Kind.SINGLE,
@@ -23,6 +45,9 @@ KINDS = {
     gift.Kind.MATCHING: QuestionVersion.Kind.MATCHING,
     gift.Kind.DESCRIPTION: QuestionVersion.Kind.DESCRIPTION,
 }
+# Weights are kept to the fraction column's places, as the editor keeps them: Moodle's thirds
+# (33.33333%) become 33.333%.
+_FRACTION_STEP = Decimal(1).scaleb(-(Choice._meta.get_field("fraction").decimal_places or 0))
 
 
 @dataclass(frozen=True)
@@ -45,12 +70,88 @@ class Preview:
     def ok(self) -> bool:
         return not self.problems and bool(self.questions)
 
+    @property
+    def runs_in_background(self) -> bool:
+        return len(self.questions) > MAX_QUESTIONS_IN_REQUEST
+
+    @property
+    def shown_problems(self) -> list[Problem]:
+        return self.problems[:MAX_PROBLEMS_SHOWN]
+
+    @property
+    def hidden_problems(self) -> int:
+        return max(len(self.problems) - MAX_PROBLEMS_SHOWN, 0)
+
+
+# --- the file's encoding -------------------------------------------------------------------
+
+_BOMS = [
+    (b"\xff\xfe\x00\x00", "UTF-32 LE"),
+    (b"\x00\x00\xfe\xff", "UTF-32 BE"),
+    (b"\xff\xfe", "UTF-16 LE"),
+    (b"\xfe\xff", "UTF-16 BE"),
+]
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 without a byte order mark, told by where its NUL bytes fall: Latin
+    letters in UTF-16 LE are a letter then a NUL."""
+    if data.count(0) * 4 < len(data):
+        return None
+    columns = [data[i::4].count(0) / max(len(data[i::4]), 1) for i in range(4)]
+    nul = [share > 0.5 for share in columns]
+    if nul == [False, True, True, True]:
+        return "UTF-32 LE"
+    if nul == [True, True, True, False]:
+        return "UTF-32 BE"
+    if nul == [False, True, False, True]:
+        return "UTF-16 LE"
+    if nul == [True, False, True, False]:
+        return "UTF-16 BE"
+    return None
+
+
+def decode_gift(data: bytes) -> str:
+    """The text of an uploaded GIFT file, which must be UTF-8 (with or without a BOM). Any
+    other encoding raises ValidationError naming the encoding the file looks like."""
+    detected = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    detected = detected or _wide_encoding(data)
+    if detected is None:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            try:
+                data.decode("cp1252")
+                detected = f"Windows-1252 (Western European); the first such byte is on line {line}"
+            except UnicodeDecodeError:
+                detected = (
+                    f"an 8-bit encoding such as ISO-8859-1; the first such byte is on line {line}"
+                )
+    raise ValidationError(
+        f"The file is not UTF-8 text: it looks like {detected}. Save it as UTF-8 "
+        "(“UTF-8” in the editor's Save As or Encoding menu) and upload it again.",
+        code="encoding",
+    )
+
+
+# --- reading and checking ------------------------------------------------------------------
+
 
 def _plain(text: gift.Text) -> str:
-    """Question text for a Markdown field: HTML-format text loses its tags, never runs."""
+    """Question text for a Markdown field: HTML-format text loses its tags, never runs, and
+    its entities become the characters they stand for (an answer "a &amp; b" is "a & b")."""
     if text.format == "html":
-        return nh3.clean(text.text, tags=set()).strip()
+        return html.unescape(nh3.clean(text.text, tags=set())).strip()
     return text.text.strip()
+
+
+def _fraction(value: Decimal) -> Decimal:
+    return value.quantize(_FRACTION_STEP)
+
+
+def _number_text(value: Decimal) -> str:
+    return f"{value.normalize():f}" if value.is_finite() else str(value)
 
 
 def _spec(question: gift.Question) -> QuestionSpec:
@@ -58,7 +159,9 @@ def _spec(question: gift.Question) -> QuestionSpec:
     choices: list[ChoiceSpec] = []
     if question.kind in {gift.Kind.SINGLE, gift.Kind.MULTIPLE, gift.Kind.SHORT_ANSWER}:
         choices = [
-            ChoiceSpec(text=_plain(a.text), fraction=a.fraction, feedback=_plain(a.feedback))
+            ChoiceSpec(
+                text=_plain(a.text), fraction=_fraction(a.fraction), feedback=_plain(a.feedback)
+            )
             for a in question.answers
         ]
     elif question.kind == gift.Kind.TRUE_FALSE:
@@ -73,8 +176,8 @@ def _spec(question: gift.Question) -> QuestionSpec:
     elif question.kind == gift.Kind.NUMERICAL:
         choices = [
             ChoiceSpec(
-                text="*" if a.value is None else f"{a.value}",
-                fraction=a.fraction,
+                text="*" if a.value is None else _number_text(a.value),
+                fraction=_fraction(a.fraction),
                 feedback=_plain(a.feedback),
                 numeric_value=a.value,
                 tolerance=a.tolerance,
@@ -92,15 +195,65 @@ def _spec(question: gift.Question) -> QuestionSpec:
     )
 
 
-def preview_gift(text: str) -> Preview:
-    preview = Preview()
-    if len(text.encode()) > MAX_GIFT_BYTES:
-        preview.problems.append(Problem(0, f"The file is larger than {MAX_GIFT_BYTES // 1024} KB."))
-        return preview
+def _answer_count(question: gift.Question) -> int:
+    return len(question.answers) + len(question.numeric_answers) + len(question.pairs)
+
+
+def _unstorable_lines(text: str) -> list[Problem]:
+    """Lines holding a character no text column takes: NUL, or half of a UTF-16 surrogate pair
+    (which no UTF-8 text can hold)."""
+    found = []
     try:
-        parsed = gift.parse_gift(text)
+        text.encode("utf-8")
+        has_surrogates = False
+    except UnicodeEncodeError:
+        has_surrogates = True
+    for number, row in enumerate(text.split("\n"), start=1):
+        if "\x00" in row:
+            found.append(
+                Problem(
+                    number,
+                    "this line holds a NUL character (byte 0), which no text can keep: the file "
+                    "is probably not plain text, or was saved as UTF-16",
+                )
+            )
+        elif has_surrogates and any("\ud800" <= char <= "\udfff" for char in row):
+            found.append(Problem(number, "this line holds half of a UTF-16 surrogate pair"))
+    return found
+
+
+def preview_gift(text: str, *, quiz: Quiz | None = None) -> Preview:
+    """What importing the text would add (to `quiz`, if given, whose questions count towards
+    its cap), or every problem with its line. Reads nothing but the quiz's question count."""
+    preview = Preview()
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_GIFT_BYTES:
+        preview.problems.append(Problem(1, f"The file is larger than {MAX_GIFT_BYTES // 1024} KB."))
+        return preview
+    preview.problems.extend(_unstorable_lines(text))
+    if preview.problems:
+        return preview
+    existing = quiz.questions.count() if quiz is not None and quiz.pk else 0
+    room = MAX_QUESTIONS_PER_QUIZ - existing
+    try:
+        parsed = gift.parse_gift(text, max_questions=room, max_answers=MAX_CHOICES)
     except gift.GiftSyntaxError as exc:
         preview.problems.extend(Problem(e.line, e.message) for e in exc.errors)
+        return preview
+    if len(parsed) > room:
+        held = (
+            f"The quiz has {existing} questions, so room for {max(room, 0)} more, and the file "
+            "holds more than that."
+            if existing
+            else f"The file holds more than {MAX_QUESTIONS_PER_QUIZ} questions."
+        )
+        preview.problems.append(
+            Problem(
+                1,
+                f"{held} A quiz takes at most {MAX_QUESTIONS_PER_QUIZ} questions, so that one "
+                "submit can carry every answer: split the file between two quizzes.",
+            )
+        )
         return preview
     for question in parsed:
         if question.kind not in KINDS:
@@ -109,6 +262,15 @@ def preview_gift(text: str) -> Preview:
                     question.line,
                     f"“{question.name}” is an {question.kind.value} question: the platform grades "
                     "answers automatically, so it cannot take this type. Remove it or rewrite it.",
+                )
+            )
+            continue
+        if _answer_count(question) > MAX_CHOICES:
+            preview.problems.append(
+                Problem(
+                    question.line,
+                    f"“{question.name}” has {_answer_count(question)} answers: a question takes "
+                    f"at most {MAX_CHOICES}.",
                 )
             )
             continue
@@ -124,14 +286,77 @@ def preview_gift(text: str) -> Preview:
     return preview
 
 
+# --- importing -----------------------------------------------------------------------------
+
+
 @transaction.atomic
-def import_gift(*, quiz: Quiz, text: str) -> list[QuestionVersion]:
+def import_gift(
+    *, quiz: Quiz, text: str, progress: Callable[[int], None] | None = None
+) -> list[QuestionVersion]:
     """Add every question in the GIFT text to the quiz, or none: any problem raises
-    ValidationError listing each with its line number."""
-    preview = preview_gift(text)
+    ValidationError listing each with its line number. `progress` hears how many are written."""
+    preview = preview_gift(text, quiz=quiz)
     if not preview.ok:
         raise ValidationError([str(p) for p in preview.problems])
-    return [add_question(quiz=quiz, spec=spec) for _line, spec in preview.questions]
+    added = []
+    for _line, spec in preview.questions:
+        added.append(add_question(quiz=quiz, spec=spec))
+        if progress is not None and len(added) % PROGRESS_EVERY == 0:
+            progress(len(added))
+    return added
+
+
+def _progress_key(job_id: int) -> str:
+    return f"gift-import:{job_id}:written"
+
+
+def written_so_far(job: GiftImport) -> int:
+    """Questions the running import has written so far (inside its transaction, so not yet
+    visible in the database): reported through the cache, which the worker shares with the
+    web processes when REDIS_URL is set."""
+    if job.finished_at is not None:
+        return job.added or 0
+    return int(cache.get(_progress_key(job.pk)) or 0)
+
+
+def queue_import(*, quiz: Quiz, text: str, questions: int, requested_by: Any) -> GiftImport:
+    """Record a large import and send it to a worker once this transaction commits."""
+    from courses.tasks import import_gift_file
+
+    job = GiftImport.objects.create(
+        quiz=quiz, text=text, questions=questions, requested_by=requested_by
+    )
+    import_gift_file.delay_on_commit(job.pk)  # type: ignore[attr-defined]
+    return job
+
+
+def run_import(*, job_id: int) -> GiftImport | None:
+    """Run a queued import, all or nothing. Safe to call repeatedly: the import and its
+    finishing mark commit together, so a redelivered task finds the job finished and stops."""
+    job = GiftImport.objects.filter(pk=job_id).first()
+    if job is None or job.finished_at is not None:
+        return job
+    GiftImport.objects.filter(pk=job_id, started_at__isnull=True).update(started_at=timezone.now())
+    try:
+        with transaction.atomic():
+            locked = GiftImport.objects.select_for_update().get(pk=job_id)
+            if locked.finished_at is not None:
+                return locked
+            added = import_gift(
+                quiz=locked.quiz,
+                text=locked.text,
+                progress=lambda n: cache.set(_progress_key(job_id), n, 3600),
+            )
+            locked.added, locked.finished_at, locked.text = len(added), timezone.now(), ""
+            locked.save(update_fields=["added", "finished_at", "text"])
+            return locked
+    except ValidationError as exc:  # the quiz changed since the preview
+        GiftImport.objects.filter(pk=job_id).update(
+            finished_at=timezone.now(), error="\n".join(exc.messages), text=""
+        )
+        return GiftImport.objects.get(pk=job_id)
+    finally:
+        cache.delete(_progress_key(job_id))
 
 
 def export_gift(quiz: Quiz) -> str:

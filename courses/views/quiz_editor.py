@@ -24,6 +24,8 @@ from courses.quiz_forms import (
     form_problems,
 )
 from courses.services.authoring import (
+    MAX_CHOICES,
+    MAX_QUESTIONS_PER_QUIZ,
     QuestionInUseError,
     QuestionSpec,
     add_question,
@@ -126,6 +128,8 @@ def edit_quiz(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
         rows=rows,
         saved_id=_int_or_none(request.GET.get("saved")),
         kinds=Kind.choices,
+        max_questions=MAX_QUESTIONS_PER_QUIZ,
+        max_choices=MAX_CHOICES,
         scored_points=sum((v.points for v in versions if v.is_scored), Decimal("0")),
     )
     return render(request, "courses/teach/quiz/edit.html", context)

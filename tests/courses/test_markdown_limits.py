@@ -114,7 +114,7 @@ def test_the_services_refuse_over_long_markdown(instructor, course):
         prompt=OVER,
         choices=[ChoiceSpec(text="a", fraction=Decimal("1")), ChoiceSpec(text="b")],
     )
-    with pytest.raises(ValidationError, match="longer than 100,000"):
+    with pytest.raises(ValidationError, match="take at most 20,000 characters"):
         add_question(quiz=quiz, spec=spec)
     assert not quiz.questions.exists()
 

@@ -561,6 +561,26 @@ def test_invalid_question_shows_a_summary_and_saves_nothing(client, instructor, 
     assert quiz.questions.count() == 3
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("99999999999999", "cannot be kept exactly"), ("0.0000001", "no more than 6 decimal places")],
+)
+def test_a_number_the_column_cannot_keep_is_refused_on_the_page(
+    client, instructor, owned, value, message
+):
+    lesson, quiz = owned
+    client.force_login(instructor)
+    data = rows("answers", {"value": value, "tolerance": "0", "weight": "100"})
+
+    response = client.post(
+        url("question_add", lesson, "numerical"), {"prompt": "How many?", "points": "1", **data}
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert quiz.questions.count() == 3
+
+
 def test_unknown_question_type_is_404(client, instructor, owned):
     lesson, _quiz = owned
     client.force_login(instructor)
