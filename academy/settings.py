@@ -312,6 +312,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # A large GIFT import whose task was lost is sent again; one that never ran is closed.
+    "sweep-gift-imports": {
+        "task": "courses.tasks.sweep_gift_imports",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Item statistics are also queued after submissions (at most once a minute per quiz); this
     # catches any submission that arrived while a computation was reading.
     "refresh-quiz-statistics": {

@@ -93,11 +93,31 @@ def refresh_course_insight(course_id: int) -> None:
 
 
 @shared_task(
-    name="courses.import_gift_file", acks_late=True, autoretry_for=TRANSIENT, max_retries=2
+    name="courses.tasks.import_gift_file", acks_late=True, autoretry_for=TRANSIENT, max_retries=2
 )
 def import_gift_file(job_id: int) -> None:
     """Run a large GIFT import (courses/services/gift_import.py), all or nothing; a redelivery
-    after it finished does nothing."""
+    after it finished does nothing. An error no retry fixes closes the import with its reason;
+    a transient one is retried, and a lost run is sent again by `sweep_gift_imports`."""
     from courses.services import gift_import
 
-    gift_import.run_import(job_id=job_id)
+    try:
+        gift_import.run_import(job_id=job_id)
+    except TRANSIENT:
+        raise
+    except Exception as exc:
+        logger.exception("GIFT import %s failed", job_id)
+        gift_import.fail_import(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(name="courses.tasks.sweep_gift_imports", acks_late=True, expires=55)
+def sweep_gift_imports() -> int:
+    """Every minute (beat): send again the imports whose task was lost, and close the ones that
+    never ran within the hour. Returns how many it sent."""
+    from courses.services import gift_import
+
+    gift_import.close_abandoned_imports()
+    ids = gift_import.imports_to_resend()
+    for job_id in ids:
+        import_gift_file.delay(job_id)
+    return len(ids)

@@ -8,6 +8,7 @@ task (`GiftImport`) so that no request does more than a few seconds of work."""
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -357,6 +358,49 @@ def run_import(*, job_id: int) -> GiftImport | None:
         return GiftImport.objects.get(pk=job_id)
     finally:
         cache.delete(_progress_key(job_id))
+
+
+# A queued import whose task was lost (the broker refused it, the worker died mid-run) is sent
+# again by the sweep once it is older than any run can last (the task's hard time limit is 90
+# s); one still unfinished after an hour is closed with a reason its instructor sees, so no
+# import page waits for ever.
+RESEND_IMPORT_AFTER = timedelta(minutes=2)
+ABANDON_IMPORT_AFTER = timedelta(hours=1)
+ABANDONED = (
+    "The import did not run within an hour (no worker took it), so nothing was added. "
+    "Import the file again."
+)
+FAILED = "The import stopped on an unexpected error, so nothing was added ({error})."
+
+
+def imports_to_resend(*, now: datetime | None = None) -> list[int]:
+    """Ids of unfinished imports old enough that their task must have been lost."""
+    now = now or timezone.now()
+    return list(
+        GiftImport.objects.filter(
+            finished_at__isnull=True,
+            created_at__lt=now - RESEND_IMPORT_AFTER,
+            created_at__gte=now - ABANDON_IMPORT_AFTER,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:100]
+    )
+
+
+def close_abandoned_imports(*, now: datetime | None = None) -> int:
+    """Close the imports that never ran within the hour, with the reason; returns how many."""
+    now = now or timezone.now()
+    return GiftImport.objects.filter(
+        finished_at__isnull=True, created_at__lt=now - ABANDON_IMPORT_AFTER
+    ).update(finished_at=now, text="", error=ABANDONED)
+
+
+def fail_import(*, job_id: int, error: str) -> None:
+    """Close an import that stopped on an error no retry fixes (its transaction rolled back, so
+    nothing was added), keeping the reason for its page."""
+    GiftImport.objects.filter(pk=job_id, finished_at__isnull=True).update(
+        finished_at=timezone.now(), text="", error=FAILED.format(error=error[:500])
+    )
 
 
 def export_gift(quiz: Quiz) -> str:

@@ -2,6 +2,7 @@
 imports are capped and the large ones run as a task. Every test runs on the database in use
 (PostgreSQL under CI, where the unchecked cases answered 500)."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
+from courses import tasks
 from courses.gift import parse_gift
 from courses.models import Choice, GiftImport, Question, QuestionVersion, Quiz
 from courses.services import gift_import
@@ -403,3 +406,94 @@ def test_reading_stops_once_a_file_holds_more_questions_than_the_quiz_takes():
     read = parse_gift(questions(1000), max_questions=MAX_QUESTIONS_PER_QUIZ)
 
     assert len(read) == MAX_QUESTIONS_PER_QUIZ + 1
+
+
+def _aged(job: GiftImport, age: timedelta) -> GiftImport:
+    GiftImport.objects.filter(pk=job.pk).update(created_at=timezone.now() - age)
+    return job
+
+
+def test_the_sweep_runs_a_large_import_whose_task_was_lost(quiz, instructor):
+    """The broker refused the task, or the worker died mid-run (its transaction rolled back):
+    the row is all that is left, and the sweep sends it again."""
+    lost = _aged(
+        GiftImport.objects.create(
+            quiz=quiz, requested_by=instructor, text=questions(3), questions=3
+        ),
+        timedelta(minutes=3),
+    )
+    recent = GiftImport.objects.create(
+        quiz=quiz, requested_by=instructor, text=questions(2), questions=2
+    )
+
+    assert gift_import.imports_to_resend() == [lost.pk]
+    assert tasks.sweep_gift_imports() == 1  # tasks run in-process here
+
+    lost.refresh_from_db()
+    assert (lost.added, lost.error) == (3, "")
+    assert quiz.questions.count() == 3
+    assert gift_import.imports_to_resend() == []
+    recent.refresh_from_db()
+    assert recent.finished_at is None  # its own task may still be on its way
+
+
+def test_an_import_that_never_ran_within_the_hour_is_closed_with_its_reason(
+    client, quiz, instructor
+):
+    job = _aged(
+        GiftImport.objects.create(
+            quiz=quiz, requested_by=instructor, text=questions(3), questions=3
+        ),
+        timedelta(hours=1, minutes=1),
+    )
+
+    assert tasks.sweep_gift_imports() == 0
+
+    job.refresh_from_db()
+    assert job.finished_at is not None
+    assert job.text == ""
+    assert "nothing was added" in job.error
+    assert not quiz.questions.exists()
+    lesson = quiz.lesson
+    teach(lesson.course, instructor)
+    client.force_login(instructor)
+    page = client.get(
+        reverse("courses:quiz_import_status", args=[lesson.course.slug, lesson.slug, job.pk])
+    ).content.decode()
+    assert "did not run within an hour" in page
+    assert "Import more questions" in page
+
+
+def test_an_import_that_fails_unexpectedly_is_closed_with_the_error_and_adds_nothing(
+    quiz, instructor, monkeypatch
+):
+    job = GiftImport.objects.create(
+        quiz=quiz, requested_by=instructor, text=questions(3), questions=3
+    )
+    real = gift_import.add_question
+    calls = []
+
+    def fails_on_the_second(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("a fault no retry fixes")
+        return real(**kwargs)
+
+    monkeypatch.setattr(gift_import, "add_question", fails_on_the_second)
+
+    tasks.import_gift_file.delay(job.pk)
+
+    job.refresh_from_db()
+    assert job.finished_at is not None
+    assert "unexpected error" in job.error
+    assert "a fault no retry fixes" in job.error
+    assert not quiz.questions.exists()  # the first question rolled back with the rest
+    assert gift_import.imports_to_resend(now=timezone.now() + timedelta(minutes=5)) == []
+
+
+def test_every_beat_entry_names_a_registered_task():
+    from academy.celery import app
+
+    app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks
