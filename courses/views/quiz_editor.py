@@ -135,9 +135,12 @@ def edit_quiz(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
     return render(request, "courses/teach/quiz/edit.html", context)
 
 
+_ID = re.compile(r"[0-9]{1,18}")
+
+
 def _int_or_none(value: str | None) -> int | None:
     """A question id from the address, or None for anything else ("²" passes `isdigit()`)."""
-    return int(value) if value and re.fullmatch(r"[0-9]{1,18}", value) else None
+    return int(value) if value and _ID.fullmatch(value) else None
 
 
 @require_POST
