@@ -87,6 +87,18 @@ def fastest(work: Callable[[], object], repeat: int, runs: int = RUNS) -> float:
 
 
 def growth(apply: Callable[[str], object], build: Callable[[int], str]) -> tuple[float, int]:
+    """Time at 4n over time at n, the lowest of up to three measurements: a super-linear
+    expression is slow every time, while another job taking the core spoils one measurement
+    now and then (seen: a linear pattern measured x10 once with the load average at 5)."""
+    ratio, n = _growth_once(apply, build)
+    for _ in range(2):
+        if ratio <= MAX_GROWTH:
+            break
+        ratio = min(ratio, _growth_once(apply, build)[0])
+    return ratio, n
+
+
+def _growth_once(apply: Callable[[str], object], build: Callable[[int], str]) -> tuple[float, int]:
     """Time at 4n over time at n, for an n large enough to time (capped at 50,000 units)."""
     n, repeat = 250, 1
     while fastest(partial(apply, build(n)), repeat, runs=1) < SHORTEST_RUN:
