@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from celery import shared_task
+from celery.app.task import Task
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -48,6 +50,7 @@ from courses.models import (
     Enrollment,
 )
 from courses.pdf import render_certificate
+from courses.services.background import MAX_RETRIES, TRANSIENT
 from courses.snapshot import AccreditationFacts, CertificateSnapshot, format_hours
 
 logger = logging.getLogger(__name__)
@@ -374,18 +377,14 @@ def _owe_email(certificate: Certificate, kind: str) -> CertificateEmail:
 def queue_email(email_id: int) -> None:
     """Send the e-mail task now; the row is committed already. A broker that refuses is
     logged, not raised: the row is the outbox and the sweep sends it."""
-    from courses.tasks import send_certificate_email as task
-
     try:
-        task.delay(email_id)
+        send_certificate_email_task.delay(email_id)
     except Exception:
         logger.exception("could not queue certificate e-mail %s; the sweep will", email_id)
 
 
 def _queue_email_on_commit(email_id: int) -> None:
-    from courses.tasks import send_certificate_email as task
-
-    task.delay_on_commit(email_id)  # type: ignore[attr-defined]
+    send_certificate_email_task.delay_on_commit(email_id)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -672,9 +671,7 @@ def retry_certificate(*, certificate: Certificate, by: User | None) -> Certifica
         certificate.status = Status.PENDING
         certificate.tries = 0
         certificate.save(update_fields=["status", "tries"])
-        from courses.tasks import issue_certificate as task
-
-        task.delay_on_commit(certificate.pk)  # type: ignore[attr-defined]
+        issue_certificate_task.delay_on_commit(certificate.pk)  # type: ignore[attr-defined]
     for email in failed_emails:
         email.status = Mail.PENDING
         email.tries = 0
@@ -735,7 +732,45 @@ def reissue_certificate(*, certificate: Certificate, by: User, reason: str) -> C
     CertificateEvent.objects.create(
         certificate=new, kind=Event.REQUESTED, actor=by, note=f"Re-issue of {old.code}: {reason}"
     )
-    from courses.tasks import issue_certificate as task
-
-    task.delay_on_commit(new.pk)  # type: ignore[attr-defined]
+    issue_certificate_task.delay_on_commit(new.pk)  # type: ignore[attr-defined]
     return new
+
+
+# --- tasks: each loads by id and calls the service above -------------------------------------
+
+
+@shared_task(
+    name="courses.tasks.issue_certificate", bind=True, acks_late=True, max_retries=MAX_RETRIES
+)
+def issue_certificate_task(self: Task, certificate_id: int) -> None:
+    try:
+        issue_certificate(certificate_id=certificate_id)
+    except TRANSIENT as exc:
+        if self.request.retries >= MAX_RETRIES:
+            mark_failed(certificate_id=certificate_id, error=f"{type(exc).__name__}: {exc}")
+            return
+        raise self.retry(exc=exc, countdown=min(5 * 2**self.request.retries, 300)) from exc
+    except Exception as exc:
+        logger.exception("issuing certificate %s failed", certificate_id)
+        mark_failed(certificate_id=certificate_id, error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(name="courses.tasks.send_certificate_email", acks_late=True)
+def send_certificate_email_task(email_id: int) -> None:
+    """Send one certificate e-mail if it is still owed. Failures are recorded on the row and
+    retried by the sweep; an error here means the database could not even record that, and the
+    row's lease runs out for the sweep."""
+    send_certificate_email(email_id=email_id)
+
+
+@shared_task(name="courses.tasks.sweep_certificates", acks_late=True, expires=55)
+def sweep_certificates() -> int:
+    """Every minute (beat): re-send what was lost, request what was never requested, and the
+    same for the certificates' e-mails. Returns how many messages it sent."""
+    ids = certificates_to_resend() + request_missing_certificates()
+    for certificate_id in ids:
+        issue_certificate_task.delay(certificate_id)
+    email_ids = emails_to_resend() + request_missing_emails()
+    for email_id in email_ids:
+        send_certificate_email_task.delay(email_id)
+    return len(ids) + len(email_ids)

@@ -14,7 +14,7 @@ from academy.models import User
 from courses.models import Certificate, CertificateEmail, CertificateEvent
 from courses.models.certificates import message_id_for
 from courses.services import issuing
-from courses.tasks import send_certificate_email, sweep_certificates
+from courses.services.issuing import send_certificate_email_task, sweep_certificates
 from tests.courses.test_certificates import completed
 from tests.factories import teach
 
@@ -120,7 +120,7 @@ def test_running_the_email_task_again_sends_nothing_more(practitioner):
     email = certificate.emails.get()
 
     for _ in range(3):
-        send_certificate_email.delay(email.pk)
+        send_certificate_email_task.delay(email.pk)
         issuing.issue_certificate(certificate_id=certificate.pk)
     sweep_certificates.delay()
 
@@ -138,7 +138,7 @@ def test_a_claim_under_a_live_lease_is_left_alone(practitioner, monkeypatch):
         status=Mail.SENDING, tries=1, lease_until=timezone.now() + timedelta(minutes=1)
     )
 
-    send_certificate_email.delay(email.pk)
+    send_certificate_email_task.delay(email.pk)
     sweep_certificates.delay()
 
     assert mail.outbox == []
@@ -249,7 +249,7 @@ def test_staff_retry_a_failed_email_from_the_register_and_it_is_sent(
     client.post(reverse("courses:certificate_action", args=[certificate.code, "retry"]))
     email.refresh_from_db()
     assert (email.status, email.tries) == (Mail.PENDING, 0)
-    send_certificate_email.delay(email.pk)  # what the retry's on-commit message does
+    send_certificate_email_task.delay(email.pk)  # what the retry's on-commit message does
 
     email.refresh_from_db()
     assert email.status == Mail.SENT

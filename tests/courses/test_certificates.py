@@ -27,9 +27,10 @@ from courses.models import (
     Enrollment,
 )
 from courses.services import issuing
+from courses.services.background import MAX_RETRIES
 from courses.services.enrollment import enroll
+from courses.services.issuing import issue_certificate_task, sweep_certificates
 from courses.services.progress import complete_lesson
-from courses.tasks import MAX_RETRIES, issue_certificate, sweep_certificates
 from tests.factories import UserFactory, course_with_lessons, teach
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
@@ -80,7 +81,7 @@ def completed(practitioner, **course_fields) -> Certificate:
         # Issuing is left to the test: the task is sent on commit, captured here.
         from unittest import mock
 
-        with mock.patch.object(issue_certificate, "delay"):
+        with mock.patch.object(issue_certificate_task, "delay"):
             complete_lesson(practitioner=practitioner, lesson=lessons[1])
     return Certificate.objects.get(enrollment=enrollment)
 
@@ -136,7 +137,7 @@ def test_issuing_three_times_gives_one_certificate_one_pdf_one_email_and_the_sam
     certificate = completed(practitioner)
 
     for _ in range(3):
-        issue_certificate.delay(certificate.pk)
+        issue_certificate_task.delay(certificate.pk)
         issuing.issue_certificate(certificate_id=certificate.pk)
 
     certificate.refresh_from_db()
@@ -343,7 +344,7 @@ def test_a_certificate_that_always_crashes_ends_failed_and_staff_can_retry_it(
         raise ValueError("template bug")
 
     monkeypatch.setattr(issuing, "render_certificate", broken)
-    issue_certificate.delay(certificate.pk)
+    issue_certificate_task.delay(certificate.pk)
 
     certificate.refresh_from_db()
     assert certificate.status == Status.FAILED
@@ -375,7 +376,7 @@ def test_transient_errors_are_retried_a_capped_number_of_times_then_fail(practit
         certificate.refresh_from_db()
         assert certificate.status == Status.PENDING
         with contextlib.suppress(Retry):
-            issue_certificate.apply(args=[certificate.pk], retries=retries, throw=True)
+            issue_certificate_task.apply(args=[certificate.pk], retries=retries, throw=True)
 
     certificate.refresh_from_db()
     assert certificate.status == Status.FAILED

@@ -12,7 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from courses import tasks
 from courses.gift import parse_gift
 from courses.models import Choice, GiftImport, Question, QuestionVersion, Quiz
 from courses.services import gift_import
@@ -427,7 +426,7 @@ def test_the_sweep_runs_a_large_import_whose_task_was_lost(quiz, instructor):
     )
 
     assert gift_import.imports_to_resend() == [lost.pk]
-    assert tasks.sweep_gift_imports() == 1  # tasks run in-process here
+    assert gift_import.sweep_gift_imports() == 1  # tasks run in-process here
 
     lost.refresh_from_db()
     assert (lost.added, lost.error) == (3, "")
@@ -447,7 +446,7 @@ def test_an_import_that_never_ran_within_the_hour_is_closed_with_its_reason(
         timedelta(hours=1, minutes=1),
     )
 
-    assert tasks.sweep_gift_imports() == 0
+    assert gift_import.sweep_gift_imports() == 0
 
     job.refresh_from_db()
     assert job.finished_at is not None
@@ -481,7 +480,7 @@ def test_an_import_that_fails_unexpectedly_is_closed_with_the_error_and_adds_not
 
     monkeypatch.setattr(gift_import, "add_question", fails_on_the_second)
 
-    tasks.import_gift_file.delay(job.pk)
+    gift_import.import_gift_file.delay(job.pk)
 
     job.refresh_from_db()
     assert job.finished_at is not None

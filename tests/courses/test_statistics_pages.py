@@ -14,9 +14,12 @@ from courses.models import Attempt, Choice, QuestionStatistic, QuestionVersion
 from courses.services.authoring import ChoiceSpec, QuestionSpec, add_question, edit_question
 from courses.services.enrollment import enroll
 from courses.services.grading import save_answers, start_attempt, submit_attempt
-from courses.services.statistics import compute_quiz_statistics, quizzes_to_refresh
-from courses.tasks import compute_quiz_statistics as compute_task
-from courses.tasks import refresh_quiz_statistics
+from courses.services.statistics import (
+    compute_quiz_statistics,
+    quizzes_to_refresh,
+    refresh_quiz_statistics,
+)
+from courses.services.statistics import compute_quiz_statistics_task as compute_task
 from tests.factories import UserFactory, course_with_lessons, logged_in, quiz_for, teach
 
 pytestmark = pytest.mark.django_db

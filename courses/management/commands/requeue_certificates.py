@@ -11,7 +11,6 @@ from django.db import transaction
 
 from courses.models import Certificate
 from courses.services import issuing
-from courses.tasks import issue_certificate
 
 REQUEUEABLE = (
     Certificate.Status.PENDING,
@@ -51,6 +50,6 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     issuing.retry_certificate(certificate=certificate, by=None)
             else:
-                issue_certificate.delay(certificate.pk)
+                issuing.issue_certificate_task.delay(certificate.pk)
             sent += 1
         self.stdout.write(self.style.SUCCESS(f"{sent} certificate(s) sent to the workers."))
