@@ -68,8 +68,8 @@ def main() -> None:
 
     from academy.models import User
     from academy.tasks import ping
+    from courses.lib.pdf import render_certificate
     from courses.models import Certificate, Enrollment
-    from courses.pdf import render_certificate
     from courses.services import issuing
     from courses.services.enrollment import enroll
     from courses.services.progress import complete_lesson

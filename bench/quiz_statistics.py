@@ -77,7 +77,7 @@ def main() -> None:
     from django.db.models import FloatField, TextField
     from django.db.models.functions import Cast
 
-    from courses.item_statistics import count_answers, item_statistics
+    from courses.lib.item_statistics import count_answers, item_statistics
     from courses.models import Response
     from courses.services.statistics import first_attempts
 

@@ -8,10 +8,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from academy.fields import SingleLineFormField
+from courses.lib.text import MARKDOWN_MAX_LENGTH
 from courses.models import Accreditation, Course, CourseInstructor, Lesson
 from courses.models.catalog import validate_video_url
 from courses.services.structure import AccreditationDetails, CourseDetails, LessonDetails
-from courses.text import MARKDOWN_MAX_LENGTH
 
 MARKDOWN_HELP = _(
     "Markdown: **bold**, *italic*, ## headings, - lists, [links](https://…). "

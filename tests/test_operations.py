@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from academy.logs import ContextFilter, JsonFormatter, about_certificate, redact
-from courses import credentials
+from courses.lib import credentials
 from courses.models import Certificate
 from courses.services import issuing
 from tests.courses.test_certificates import completed

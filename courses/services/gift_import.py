@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from courses import gift
+from courses.lib import gift
 from courses.models import Choice, GiftImport, QuestionVersion, Quiz
 from courses.services.authoring import (
     MAX_CHOICES,

@@ -7,14 +7,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from academy.models import User
-from courses.models import Attempt, Choice, Enrollment, QuestionVersion, Quiz, Response
-from courses.outline import State, build_outline
-from courses.scoring import (
+from courses.lib.outline import State, build_outline
+from courses.lib.scoring import (
     ANSWER_MAX_LENGTH,
     NUMBER_EXPONENT_LIMIT,
     number_out_of_range,
     score,
 )
+from courses.models import Attempt, Choice, Enrollment, QuestionVersion, Quiz, Response
 from courses.services.progress import (
     LessonLockedError,
     NotEnrolledError,

@@ -40,7 +40,9 @@ from django.utils import timezone
 
 from academy.logs import about_certificate
 from academy.models import User
-from courses import credentials
+from courses.lib import credentials
+from courses.lib.pdf import render_certificate
+from courses.lib.snapshot import AccreditationFacts, CertificateSnapshot, format_hours
 from courses.models import (
     Accreditation,
     Certificate,
@@ -49,9 +51,7 @@ from courses.models import (
     Course,
     Enrollment,
 )
-from courses.pdf import render_certificate
 from courses.services.background import MAX_RETRIES, TRANSIENT
-from courses.snapshot import AccreditationFacts, CertificateSnapshot, format_hours
 
 logger = logging.getLogger(__name__)
 Status = Certificate.Status

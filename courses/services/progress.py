@@ -8,8 +8,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from academy.models import User
+from courses.lib.outline import Outline, State, as_percent, build_outline, required_progress
 from courses.models import Course, Enrollment, Lesson, LessonCompletion, Quiz
-from courses.outline import Outline, State, as_percent, build_outline, required_progress
 from courses.services.issuing import issue_certificate_task, request_certificate
 
 T = TypeVar("T")

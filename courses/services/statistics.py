@@ -27,7 +27,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from courses.item_statistics import (
+from courses.lib.item_statistics import (
     CHOICE_KINDS,
     NO_ANSWER,
     TEXT_KINDS,
@@ -36,8 +36,8 @@ from courses.item_statistics import (
     flags,
     item_statistics,
 )
+from courses.lib.scoring import normalise, score
 from courses.models import Attempt, Choice, QuestionStatistic, QuestionVersion, Quiz, Response
-from courses.scoring import normalise, score
 from courses.services.background import MAX_RETRIES, TRANSIENT
 
 logger = logging.getLogger(__name__)

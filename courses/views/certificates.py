@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courses import credentials
+from courses.lib import credentials
+from courses.lib.snapshot import CertificateSnapshot, format_hours
 from courses.models import Certificate, CertificateEmail, CertificateEvent
 from courses.models.certificates import normalize_code
 from courses.services import issuing
-from courses.snapshot import CertificateSnapshot, format_hours
 from courses.views.access import taught_course, taught_courses
 
 MAX_PDF_CHECK_BYTES = 5 * 1024 * 1024

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from courses.charts import Bar, bar_chart, column_chart
-from courses.csv_export import write_rows
+from courses.lib.charts import Bar, bar_chart, column_chart
+from courses.lib.csv_export import write_rows
 from courses.models import (
     Attempt,
     Certificate,

@@ -19,6 +19,7 @@ from django_htmx.middleware import HtmxDetails
 
 from academy.models import User
 from courses.forms import CatalogFilterForm
+from courses.lib.outline import State
 from courses.models import (
     Attempt,
     Course,
@@ -28,7 +29,6 @@ from courses.models import (
     Quiz,
     SignOff,
 )
-from courses.outline import State
 from courses.services.enrollment import CourseNotOpenError, enroll
 from courses.services.progress import (
     LessonLockedError,

@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from academy.models import User
+from courses.lib.text import preview_markdown
 from courses.models import (
     Accreditation,
     AccreditingBody,
@@ -52,7 +53,6 @@ from courses.structure_forms import (
     RoleForm,
     StatusForm,
 )
-from courses.text import preview_markdown
 from courses.views.access import instructor, taught_lesson
 from courses.views.learner import HtmxHttpRequest
 

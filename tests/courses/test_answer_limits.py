@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.item_statistics import canonical_answer, count_answers
+from courses.lib.item_statistics import canonical_answer, count_answers
+from courses.lib.scoring import parse_number, score
 from courses.models import Attempt, QuestionStatistic, Response
-from courses.scoring import parse_number, score
 from courses.services.authoring import ChoiceSpec, QuestionSpec, add_question
 from courses.services.enrollment import enroll
 from courses.services.grading import (

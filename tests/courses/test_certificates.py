@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from courses import credentials
+from courses.lib import credentials
 from courses.models import (
     Accreditation,
     AccreditingBody,

@@ -2,7 +2,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from courses.charts import Bar, bar_chart, column_chart
+from courses.lib.charts import Bar, bar_chart, column_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

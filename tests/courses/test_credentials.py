@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from jsonschema import Draft201909Validator  # type: ignore[import-untyped]
 from referencing import Registry, Resource
 
-from courses import credentials
-from courses.credentials import (
+from courses.lib import credentials
+from courses.lib.credentials import (
     CredentialError,
     Issuer,
     build_credential,
@@ -33,7 +33,7 @@ from courses.credentials import (
     sign_credential,
     verify_credential,
 )
-from courses.snapshot import AccreditationFacts, CertificateSnapshot
+from courses.lib.snapshot import AccreditationFacts, CertificateSnapshot
 
 ISSUER = Issuer(
     id="https://academy.example/issuer",

@@ -10,7 +10,7 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from courses.csv_export import safe_cell, write_rows
+from courses.lib.csv_export import safe_cell, write_rows
 from courses.models import Attempt, Certificate, Enrollment
 from courses.services import issuing
 from courses.services.enrollment import enroll

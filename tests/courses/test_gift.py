@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from courses.gift import (
+from courses.lib.gift import (
     FORMATS,
     Answer,
     GiftError,

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.gift import parse_gift
+from courses.lib.gift import parse_gift
 from courses.models import Choice, GiftImport, Question, QuestionVersion, Quiz
 from courses.services import gift_import
 from courses.services.authoring import (

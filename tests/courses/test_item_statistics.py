@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from courses.item_statistics import (
+from courses.lib.item_statistics import (
     NO_ANSWER,
     Flag,
     count_answers,

@@ -9,13 +9,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from courses.lib.text import MARKDOWN_MAX_LENGTH, preview_markdown
 from courses.models import Course
 from courses.quiz_forms import QuestionForm
 from courses.services import structure
 from courses.services.authoring import ChoiceSpec, QuestionSpec, add_question
 from courses.services.structure import CourseDetails, LessonDetails
 from courses.structure_forms import CourseCreateForm, LessonForm
-from courses.text import MARKDOWN_MAX_LENGTH, preview_markdown
 from tests.courses.test_structure_pages import lesson_form
 from tests.factories import TopicFactory, course_with_lessons, quiz_for, teach
 

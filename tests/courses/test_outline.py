@@ -1,6 +1,6 @@
 from types import SimpleNamespace
 
-from courses.outline import State, build_outline
+from courses.lib.outline import State, build_outline
 
 
 def lessons(*required: bool) -> list:

@@ -14,8 +14,8 @@ import pytest
 from pypdf import PageObject, PdfReader
 from pypdf.generic import DictionaryObject
 
-from courses.pdf import FONT_DIR_ENV, render_certificate
-from courses.snapshot import AccreditationFacts, CertificateSnapshot
+from courses.lib.pdf import FONT_DIR_ENV, render_certificate
+from courses.lib.snapshot import AccreditationFacts, CertificateSnapshot
 from tests.conftest import ROOT, missing
 
 URL = "https://academy.example.com/certificates/verify/7KQF3M2X9TBDHW4P2R6C/"
@@ -224,8 +224,8 @@ def test_identical_bytes_hold_across_processes():
     # A different hash seed would expose any set or dict ordering leaking into the output.
     script = (
         "import json, sys\n"
-        "from courses.pdf import render_certificate\n"
-        "from courses.snapshot import CertificateSnapshot\n"
+        "from courses.lib.pdf import render_certificate\n"
+        "from courses.lib.snapshot import CertificateSnapshot\n"
         "snapshot = CertificateSnapshot.from_json(json.loads(sys.stdin.read()))\n"
         "sys.stdout.buffer.write(render_certificate(snapshot))\n"
     )

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from courses.scoring import score
+from courses.lib.scoring import score
 
 
 @dataclass

@@ -1,6 +1,6 @@
 import pytest
 
-from courses.text import render_markdown
+from courses.lib.text import render_markdown
 from tests.inert import executable_parts
 
 XSS_VECTORS = [

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from courses.video import VideoNotAllowed, parse_video_url
+from courses.lib.video import VideoNotAllowed, parse_video_url
 from tests.factories import LessonFactory
 
 

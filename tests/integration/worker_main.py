@@ -20,8 +20,8 @@ django.setup()
 from django.core.mail import EmailMultiAlternatives  # noqa: E402
 
 from academy.celery import app  # noqa: E402
+from courses.lib.snapshot import CertificateSnapshot  # noqa: E402
 from courses.services import issuing  # noqa: E402
-from courses.snapshot import CertificateSnapshot  # noqa: E402
 
 delay = float(os.environ.get("FAULT_RENDER_DELAY", "0"))
 if delay:

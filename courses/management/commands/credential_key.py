@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from courses import credentials
+from courses.lib import credentials
 from courses.services import issuing
 
 

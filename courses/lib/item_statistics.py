@@ -19,7 +19,7 @@ from enum import StrEnum
 from math import sqrt
 from typing import Any
 
-from courses.scoring import ANSWER_MAX_LENGTH, normalise, parse_number
+from courses.lib.scoring import ANSWER_MAX_LENGTH, normalise, parse_number
 
 TOO_EASY_ABOVE = 0.9
 TOO_HARD_BELOW = 0.3

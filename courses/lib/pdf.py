@@ -22,7 +22,7 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from courses.snapshot import AccreditationFacts, CertificateSnapshot, format_hours
+from courses.lib.snapshot import AccreditationFacts, CertificateSnapshot, format_hours
 
 __all__ = ["DEFAULT_FONT_DIR", "FONT_DIR_ENV", "render_certificate"]
 
