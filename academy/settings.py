@@ -379,7 +379,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # A quiz submit posts one field per question plus one per ticked box or matched item: at the
-# caps of courses/services/authoring.py (200 questions, 40 answers each) that is 8,201 fields,
+# caps of courses/services/questions.py (200 questions, 40 answers each) that is 8,201 fields,
 # beyond Django's default of 1,000 (a test holds the two together).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 8_500
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

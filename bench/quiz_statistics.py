@@ -175,7 +175,7 @@ def build(attempts: int, retakes: int) -> tuple[object, object]:
 
     from academy.models import User
     from courses.models import Attempt, Choice, Response
-    from courses.services.grading import current_versions
+    from courses.services.attempts import current_versions
     from tests.factories import UserFactory, course_with_lessons, quiz_for, teach
 
     rng = random.Random(20250101)

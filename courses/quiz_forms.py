@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from academy.fields import SingleLineFormField
 from courses.models import Choice, QuestionVersion, Quiz, ReviewWhen
-from courses.services.authoring import MAX_CHOICES, ChoiceSpec
+from courses.services.questions import MAX_CHOICES, ChoiceSpec
 
 Kind = QuestionVersion.Kind
 HUNDRED, ZERO = Decimal("100"), Decimal("0")

@@ -1,8 +1,8 @@
 """Where Celery's autodiscovery finds this app's tasks: each service module ends with its own.
 
 Nothing imports this module but the worker's autodiscovery; callers use the task beside its
-service (`issuing.issue_certificate_task`), so no module here imports every service."""
+service (`certificates.issue_certificate_task`), so no module here imports every service."""
 
-from courses.services import gift_import, insight, issuing, statistics
+from courses.services import certificates, gift_import, insight, statistics
 
-__all__ = ["gift_import", "insight", "issuing", "statistics"]
+__all__ = ["certificates", "gift_import", "insight", "statistics"]

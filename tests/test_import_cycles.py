@@ -96,7 +96,7 @@ def test_the_walk_sees_function_level_imports():
     """The graph is read from the source, function bodies included: a module importing another
     only inside a function still has the edge."""
     source = "def f():\n    from courses.models import Course\n    from . import tasks\n"
-    names = set(imported_names(source, "courses.services.issuing", is_package=False))
+    names = set(imported_names(source, "courses.services.certificates", is_package=False))
     assert {"courses.models", "courses.services.tasks"} <= names
 
 

@@ -22,7 +22,9 @@ from django.utils import timezone
 
 from courses.lib import gift
 from courses.models import Choice, GiftImport, QuestionVersion, Quiz
-from courses.services.authoring import (
+from courses.services.attempts import current_versions
+from courses.services.background import TRANSIENT
+from courses.services.questions import (
     MAX_CHOICES,
     MAX_QUESTIONS_PER_QUIZ,
     ChoiceSpec,
@@ -30,8 +32,6 @@ from courses.services.authoring import (
     add_question,
     validate_question,
 )
-from courses.services.background import TRANSIENT
-from courses.services.grading import current_versions
 
 logger = logging.getLogger(__name__)
 

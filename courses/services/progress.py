@@ -10,7 +10,7 @@ from django.utils import timezone
 from academy.models import User
 from courses.lib.outline import Outline, State, as_percent, build_outline, required_progress
 from courses.models import Course, Enrollment, Lesson, LessonCompletion, Quiz
-from courses.services.issuing import issue_certificate_task, request_certificate
+from courses.services.certificates import issue_certificate_task, request_certificate
 
 T = TypeVar("T")
 

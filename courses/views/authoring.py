@@ -8,7 +8,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from courses.forms import GiftImportForm
 from courses.models import GiftImport, Quiz
-from courses.services.authoring import MAX_CHOICES, MAX_QUESTIONS_PER_QUIZ, create_quiz
 from courses.services.gift_import import (
     MAX_GIFT_BYTES,
     MAX_QUESTIONS_IN_REQUEST,
@@ -18,6 +17,7 @@ from courses.services.gift_import import (
     queue_import,
     written_so_far,
 )
+from courses.services.questions import MAX_CHOICES, MAX_QUESTIONS_PER_QUIZ, create_quiz
 from courses.views.access import taught_lesson
 
 

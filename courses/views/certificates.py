@@ -22,7 +22,14 @@ from courses.lib import credentials
 from courses.lib.snapshot import CertificateSnapshot, format_hours
 from courses.models import Certificate, CertificateEmail, CertificateEvent
 from courses.models.certificates import normalize_code
-from courses.services import issuing
+from courses.services.certificates import (
+    CertificateStateError,
+    issuer,
+    public_keys,
+    reissue_certificate,
+    retry_certificate,
+    revoke_certificate,
+)
 from courses.views.access import taught_course, taught_courses
 
 MAX_PDF_CHECK_BYTES = 5 * 1024 * 1024
@@ -199,7 +206,7 @@ def verify_json(request: HttpRequest, code: str) -> JsonResponse:
 @login_not_required
 @require_GET
 def jwks(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse(credentials.jwks(issuing.public_keys()))
+    response = JsonResponse(credentials.jwks(public_keys()))
     response["Cache-Control"] = "public, max-age=3600"
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -211,7 +218,7 @@ def issuer_profile(request: HttpRequest) -> JsonResponse:
     """The Open Badges issuer profile that credentials name as their issuer."""
     body = {
         "@context": [credentials.VC_CONTEXT, credentials.OB_CONTEXT],
-        **credentials.issuer_profile(issuing.issuer()),
+        **credentials.issuer_profile(issuer()),
     }
     response = JsonResponse(body)
     response["Access-Control-Allow-Origin"] = "*"
@@ -294,10 +301,10 @@ def certificate_action(request: HttpRequest, code: str, action: str) -> HttpResp
         return redirect("courses:certificate_register", course=certificate.course.slug)
     try:
         if action == "revoke":
-            issuing.revoke_certificate(certificate=certificate, by=request.user, reason=reason)  # type: ignore[arg-type]
+            revoke_certificate(certificate=certificate, by=request.user, reason=reason)  # type: ignore[arg-type]
             messages.success(request, _("Certificate %(code)s revoked.") % {"code": code})
         elif action == "reissue":
-            new = issuing.reissue_certificate(
+            new = reissue_certificate(
                 certificate=certificate,
                 by=request.user,  # type: ignore[arg-type]
                 reason=reason,
@@ -308,12 +315,12 @@ def certificate_action(request: HttpRequest, code: str, action: str) -> HttpResp
                 % {"old": certificate.code, "new": new.code},
             )
         elif action == "retry":
-            issuing.retry_certificate(certificate=certificate, by=request.user)  # type: ignore[arg-type]
+            retry_certificate(certificate=certificate, by=request.user)  # type: ignore[arg-type]
             messages.success(request, _("Certificate %(code)s queued again.") % {"code": code})
         else:
             raise Http404
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    except issuing.CertificateStateError as exc:
+    except CertificateStateError as exc:
         messages.error(request, str(exc))
     return redirect("courses:certificate_register", course=certificate.course.slug)

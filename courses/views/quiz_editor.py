@@ -23,7 +23,8 @@ from courses.quiz_forms import (
     answers_for,
     form_problems,
 )
-from courses.services.authoring import (
+from courses.services.attempts import current_versions, draw_layout
+from courses.services.questions import (
     MAX_CHOICES,
     MAX_QUESTIONS_PER_QUIZ,
     QuestionInUseError,
@@ -37,7 +38,6 @@ from courses.services.authoring import (
     update_quiz_settings,
     version_is_frozen,
 )
-from courses.services.grading import current_versions, draw_layout
 from courses.views.access import taught_lesson
 from courses.views.quizzes import ShownQuestion, questions_in_layout
 

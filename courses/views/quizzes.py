@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from academy.models import User
 from courses.models import Attempt, Choice, Lesson, QuestionVersion, Quiz, Response, ReviewWhen
-from courses.services.grading import (
+from courses.services.attempts import (
     AnswerInvalidError,
     AnswerRejectedError,
     AttemptClosedError,

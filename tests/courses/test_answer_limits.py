@@ -13,14 +13,14 @@ from django.utils import timezone
 from courses.lib.item_statistics import canonical_answer, count_answers
 from courses.lib.scoring import parse_number, score
 from courses.models import Attempt, QuestionStatistic, Response
-from courses.services.authoring import ChoiceSpec, QuestionSpec, add_question
-from courses.services.enrollment import enroll
-from courses.services.grading import (
+from courses.services.attempts import (
     AnswerInvalidError,
     save_answers,
     start_attempt,
     submit_attempt,
 )
+from courses.services.enrollment import enroll
+from courses.services.questions import ChoiceSpec, QuestionSpec, add_question
 from courses.services.statistics import compute_quiz_statistics
 from tests.factories import course_with_lessons, quiz_for
 

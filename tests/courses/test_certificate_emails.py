@@ -13,8 +13,8 @@ from django.utils import timezone
 from academy.models import User
 from courses.models import Certificate, CertificateEmail, CertificateEvent
 from courses.models.certificates import message_id_for
-from courses.services import issuing
-from courses.services.issuing import send_certificate_email_task, sweep_certificates
+from courses.services import certificates
+from courses.services.certificates import send_certificate_email_task, sweep_certificates
 from tests.courses.test_certificates import completed
 from tests.factories import teach
 
@@ -30,7 +30,7 @@ class Killed(BaseException):
 
 def issued(practitioner, **course_fields) -> Certificate:
     certificate = completed(practitioner, **course_fields)
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
     certificate.refresh_from_db()
     return certificate
 
@@ -54,7 +54,7 @@ def refusing_mail_server(monkeypatch):
     def refused(message):
         raise ConnectionRefusedError("the mail server is away")
 
-    monkeypatch.setattr(issuing, "_deliver", refused)
+    monkeypatch.setattr(certificates, "_deliver", refused)
     return monkeypatch
 
 
@@ -94,9 +94,9 @@ def test_issuing_commits_the_owed_email_before_anything_is_sent(practitioner, mo
     """The send is not in the issuing transaction: a crash before the e-mail step leaves the
     certificate issued with its e-mail pending, for the task or the sweep."""
     certificate = completed(practitioner)
-    monkeypatch.setattr(issuing, "queue_email", lambda email_id: None)  # the message was lost
+    monkeypatch.setattr(certificates, "queue_email", lambda email_id: None)  # the message was lost
 
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
 
     certificate.refresh_from_db()
     email = certificate.emails.get()
@@ -121,7 +121,7 @@ def test_running_the_email_task_again_sends_nothing_more(practitioner):
 
     for _ in range(3):
         send_certificate_email_task.delay(email.pk)
-        issuing.issue_certificate(certificate_id=certificate.pk)
+        certificates.issue_certificate(certificate_id=certificate.pk)
     sweep_certificates.delay()
 
     assert len(mail.outbox) == 1
@@ -131,8 +131,8 @@ def test_running_the_email_task_again_sends_nothing_more(practitioner):
 
 def test_a_claim_under_a_live_lease_is_left_alone(practitioner, monkeypatch):
     certificate = completed(practitioner)
-    monkeypatch.setattr(issuing, "queue_email", lambda email_id: None)
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    monkeypatch.setattr(certificates, "queue_email", lambda email_id: None)
+    certificates.issue_certificate(certificate_id=certificate.pk)
     email = certificate.emails.get()
     CertificateEmail.objects.filter(pk=email.pk).update(
         status=Mail.SENDING, tries=1, lease_until=timezone.now() + timedelta(minutes=1)
@@ -152,15 +152,15 @@ def test_a_worker_killed_after_the_send_costs_one_duplicate_with_the_same_messag
     """The send window: the mail server took the message, the record of it never committed.
     Today's code sent the second copy under a new Message-ID, and its history showed one send."""
     certificate = completed(practitioner)
-    real_deliver = issuing._deliver
+    real_deliver = certificates._deliver
 
     def send_then_die(message):
         real_deliver(message)
         raise Killed
 
-    monkeypatch.setattr(issuing, "_deliver", send_then_die)
+    monkeypatch.setattr(certificates, "_deliver", send_then_die)
     with pytest.raises(Killed):
-        issuing.issue_certificate(certificate_id=certificate.pk)
+        certificates.issue_certificate(certificate_id=certificate.pk)
     email = certificate.emails.get()
     assert email.status == Mail.SENDING
     monkeypatch.undo()
@@ -302,7 +302,7 @@ def test_a_line_break_in_the_frozen_course_title_still_sends_a_one_line_subject(
     nothing recorded the error, so nothing retried it."""
     certificate = completed(practitioner, title="Fascia\nessentials")
 
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
 
     (message,) = mail.outbox
     assert message.subject == "Your certificate: Fascia essentials"
@@ -314,7 +314,7 @@ def test_a_header_the_mail_library_refuses_is_recorded_not_silent(practitioner):
     certificate = completed(practitioner)
     User.objects.filter(pk=practitioner.pk).update(email="priya@example.com\nBcc: x@example.com")
 
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
 
     email = certificate.emails.get()
     assert email.status == Mail.ERROR
@@ -323,7 +323,7 @@ def test_a_header_the_mail_library_refuses_is_recorded_not_silent(practitioner):
     failure = certificate.events.get(kind=Event.EMAIL_FAILED)
     assert "BadHeaderError" in failure.note
     assert email.retry_at is not None
-    assert email.pk in issuing.emails_to_resend(now=email.retry_at)
+    assert email.pk in certificates.emails_to_resend(now=email.retry_at)
 
 
 def test_the_sweep_owes_an_email_to_an_issued_certificate_that_never_had_one(practitioner):
@@ -351,7 +351,7 @@ def test_revoking_owes_the_revocation_email_in_the_same_transaction(practitioner
 
     def revoke_then_fail() -> None:
         with transaction.atomic():
-            issuing.revoke_certificate(
+            certificates.revoke_certificate(
                 certificate=certificate, by=instructor, reason="Wrong person"
             )
             raise RuntimeError("the request failed after the revocation")
@@ -360,7 +360,7 @@ def test_revoking_owes_the_revocation_email_in_the_same_transaction(practitioner
         revoke_then_fail()
     assert not certificate.emails.filter(kind="revoked").exists()
 
-    issuing.revoke_certificate(certificate=certificate, by=instructor, reason="Wrong person")
+    certificates.revoke_certificate(certificate=certificate, by=instructor, reason="Wrong person")
     email = certificate.emails.get(kind="revoked")
     assert email.status == Mail.PENDING
     assert email.message_id == message_id_for(certificate.code, "revoked")
@@ -371,19 +371,21 @@ def test_the_revocation_email_is_sent_by_the_task_and_retried_when_it_fails(
 ):
     certificate = issued(practitioner, title="Fascia\nessentials")
     mail.outbox.clear()
-    real_deliver = issuing._deliver
+    real_deliver = certificates._deliver
 
     def refused(message):
         raise TimeoutError("the mail server did not answer")
 
-    monkeypatch.setattr(issuing, "_deliver", refused)
+    monkeypatch.setattr(certificates, "_deliver", refused)
     with django_capture_on_commit_callbacks(execute=True):
-        issuing.revoke_certificate(certificate=certificate, by=instructor, reason="Wrong person")
+        certificates.revoke_certificate(
+            certificate=certificate, by=instructor, reason="Wrong person"
+        )
     email = certificate.emails.get(kind="revoked")
     assert email.status == Mail.ERROR
     assert "did not answer" in email.last_error
 
-    monkeypatch.setattr(issuing, "_deliver", real_deliver)
+    monkeypatch.setattr(certificates, "_deliver", real_deliver)
     make_due(email)
     sweep_certificates.delay()
 
@@ -409,7 +411,9 @@ def test_a_reissue_emails_the_new_certificate_through_its_outbox(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        new = issuing.reissue_certificate(certificate=old, by=staff_user, reason="Name corrected")
+        new = certificates.reissue_certificate(
+            certificate=old, by=staff_user, reason="Name corrected"
+        )
 
     new.refresh_from_db()
     email = new.emails.get()
@@ -429,12 +433,12 @@ def test_issuing_and_emailing_take_a_fixed_number_of_statements(practitioner, mo
     Savepoints are the test's own transaction; a worker runs each step as a transaction."""
     certificate = completed(practitioner)
     queued: list[int] = []
-    monkeypatch.setattr(issuing, "queue_email", queued.append)
+    monkeypatch.setattr(certificates, "queue_email", queued.append)
 
     with CaptureQueriesContext(connection) as issuing_queries:
-        issuing.issue_certificate(certificate_id=certificate.pk)
+        certificates.issue_certificate(certificate_id=certificate.pk)
     with CaptureQueriesContext(connection) as email_queries:
-        issuing.send_certificate_email(email_id=queued[0])
+        certificates.send_certificate_email(email_id=queued[0])
 
     def statements(queries: CaptureQueriesContext) -> list[str]:
         return [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]

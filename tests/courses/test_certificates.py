@@ -26,10 +26,10 @@ from courses.models import (
     CourseInstructor,
     Enrollment,
 )
-from courses.services import issuing
+from courses.services import certificates
 from courses.services.background import MAX_RETRIES
+from courses.services.certificates import issue_certificate_task, sweep_certificates
 from courses.services.enrollment import enroll
-from courses.services.issuing import issue_certificate_task, sweep_certificates
 from courses.services.progress import complete_lesson
 from tests.factories import UserFactory, course_with_lessons, teach
 
@@ -138,7 +138,7 @@ def test_issuing_three_times_gives_one_certificate_one_pdf_one_email_and_the_sam
 
     for _ in range(3):
         issue_certificate_task.delay(certificate.pk)
-        issuing.issue_certificate(certificate_id=certificate.pk)
+        certificates.issue_certificate(certificate_id=certificate.pk)
 
     certificate.refresh_from_db()
     assert Certificate.objects.count() == 1
@@ -155,7 +155,7 @@ def test_the_email_has_text_and_html_with_links_to_the_pdf_credential_and_verifi
     practitioner,
 ):
     certificate = completed(practitioner)
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
 
     message = mail.outbox[0]
     html = str(message.alternatives[0][0])
@@ -172,7 +172,7 @@ def test_the_pdf_states_holder_course_hours_and_code(practitioner):
     certificate = completed(practitioner, title="Fascia essentials", ce_hours=Decimal("2.5"))
     accredit(certificate.enrollment.course)
 
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
 
     certificate.refresh_from_db()
     with default_storage.open(certificate.pdf_key, "rb") as pdf:
@@ -192,7 +192,7 @@ def test_the_snapshot_names_the_instructors_in_their_order_skipping_nameless_one
         )
         CourseInstructor.objects.filter(instructor=instructor).update(position=2 - position)
 
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
 
     certificate.refresh_from_db()
     assert certificate.snapshot["instructor_names"] == ["First Teacher", "Second Teacher"]
@@ -200,7 +200,7 @@ def test_the_snapshot_names_the_instructors_in_their_order_skipping_nameless_one
 
 def test_an_issued_certificate_is_frozen_against_later_edits(client, practitioner):
     certificate = completed(practitioner, title="Stretching for glutes")
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
     course = certificate.enrollment.course
     course.title = "Renamed course"
     course.ce_hours = Decimal("9")
@@ -219,7 +219,7 @@ def test_an_issued_certificate_is_frozen_against_later_edits(client, practitione
 def test_a_course_without_accreditation_issues_a_certificate_of_completion(practitioner):
     certificate = completed(practitioner)
 
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
 
     certificate.refresh_from_db()
     assert certificate.status == Status.ISSUED
@@ -231,7 +231,7 @@ def test_a_mismatch_with_the_accreditation_blocks_until_it_is_fixed(practitioner
     course = certificate.enrollment.course
     approval = accredit(course, approved_title="Fascia essentials", approved_hours=Decimal("3"))
 
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
 
     certificate.refresh_from_db()
     assert certificate.status == Status.BLOCKED
@@ -259,7 +259,7 @@ def test_an_expired_accreditation_does_not_block_or_print(practitioner):
         valid_until=date(2021, 1, 1),
     )
 
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
 
     certificate.refresh_from_db()
     assert certificate.status == Status.ISSUED
@@ -270,7 +270,7 @@ def test_a_crash_between_storing_the_pdf_and_marking_it_issued_then_a_rerun_send
     practitioner, monkeypatch
 ):
     certificate = completed(practitioner)
-    real_mark = issuing._mark_issued
+    real_mark = certificates._mark_issued
     calls = {"n": 0}
 
     def crash_once(*args, **kwargs):
@@ -279,14 +279,14 @@ def test_a_crash_between_storing_the_pdf_and_marking_it_issued_then_a_rerun_send
             raise OSError("worker lost its database connection")
         return real_mark(*args, **kwargs)
 
-    monkeypatch.setattr(issuing, "_mark_issued", crash_once)
+    monkeypatch.setattr(certificates, "_mark_issued", crash_once)
     with pytest.raises(OSError, match="lost its database connection"):
-        issuing.issue_certificate(certificate_id=certificate.pk)
+        certificates.issue_certificate(certificate_id=certificate.pk)
     certificate.refresh_from_db()
     assert certificate.status == Status.PENDING
     assert stored_pdfs() == [f"{certificate.code}.pdf"]
 
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
 
     certificate.refresh_from_db()
     assert certificate.status == Status.ISSUED
@@ -298,13 +298,13 @@ def test_a_mail_error_leaves_the_certificate_issued_and_the_sweep_sends_one_emai
     practitioner, monkeypatch, settings
 ):
     certificate = completed(practitioner)
-    real_deliver = issuing._deliver
+    real_deliver = certificates._deliver
 
     def refused(message):
         raise ConnectionRefusedError("the mail server is away")
 
-    monkeypatch.setattr(issuing, "_deliver", refused)
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    monkeypatch.setattr(certificates, "_deliver", refused)
+    certificates.issue_certificate(certificate_id=certificate.pk)
     certificate.refresh_from_db()
     assert certificate.status == Status.ISSUED
     assert certificate.emailed_at is None
@@ -313,13 +313,13 @@ def test_a_mail_error_leaves_the_certificate_issued_and_the_sweep_sends_one_emai
     assert email.status == CertificateEmail.Status.ERROR
     assert "the mail server is away" in email.last_error
 
-    monkeypatch.setattr(issuing, "_deliver", real_deliver)
+    monkeypatch.setattr(certificates, "_deliver", real_deliver)
     sweep_certificates.delay()
     assert mail.outbox == [], "the retry waits for its backoff"
     CertificateEmail.objects.filter(pk=email.pk).update(retry_at=timezone.now())
     sweep_certificates.delay()
     sweep_certificates.delay()
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
 
     certificate.refresh_from_db()
     assert certificate.emailed_at is not None
@@ -343,7 +343,7 @@ def test_a_certificate_that_always_crashes_ends_failed_and_staff_can_retry_it(
     def broken(snapshot):
         raise ValueError("template bug")
 
-    monkeypatch.setattr(issuing, "render_certificate", broken)
+    monkeypatch.setattr(certificates, "render_certificate", broken)
     issue_certificate_task.delay(certificate.pk)
 
     certificate.refresh_from_db()
@@ -370,7 +370,7 @@ def test_transient_errors_are_retried_a_capped_number_of_times_then_fail(practit
         calls["n"] += 1
         raise TimeoutError("storage did not answer")
 
-    monkeypatch.setattr(issuing, "render_certificate", flaky)
+    monkeypatch.setattr(certificates, "render_certificate", flaky)
     # Each delivery as the broker would make it, with the task's own retry count.
     for retries in range(MAX_RETRIES + 1):
         certificate.refresh_from_db()
@@ -393,7 +393,7 @@ def test_a_claim_that_keeps_dying_is_failed_after_the_cap_not_looped(practitione
         lease_until=timezone.now() - timedelta(seconds=1),
     )
 
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
 
     certificate.refresh_from_db()
     assert certificate.status == Status.FAILED
@@ -406,7 +406,7 @@ def test_a_lease_held_by_another_worker_is_left_alone(practitioner):
         status=Status.RENDERING, tries=1, lease_until=timezone.now() + timedelta(minutes=1)
     )
 
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
 
     certificate.refresh_from_db()
     assert certificate.status == Status.RENDERING
@@ -461,7 +461,7 @@ def test_two_workers_issuing_at_once_make_one_pdf_and_one_email(practitioner, re
         def run(barrier=barrier, errors=errors, pk=certificate.pk) -> None:
             try:
                 barrier.wait(timeout=10)
-                issuing.issue_certificate(certificate_id=pk)
+                certificates.issue_certificate(certificate_id=pk)
             except BaseException as exc:
                 errors.append(exc)
             finally:
@@ -475,7 +475,7 @@ def test_two_workers_issuing_at_once_make_one_pdf_and_one_email(practitioner, re
         assert errors == []
         certificate.refresh_from_db()
         assert certificate.status in (Status.ISSUED, Status.RENDERING)
-        issuing.issue_certificate(certificate_id=certificate.pk)
+        certificates.issue_certificate(certificate_id=certificate.pk)
         certificate.refresh_from_db()
         assert certificate.status == Status.ISSUED
     assert len(stored_pdfs()) == 3
@@ -489,7 +489,7 @@ def test_the_credential_is_signed_with_the_published_key_and_matches_the_certifi
     client, practitioner
 ):
     certificate = completed(practitioner, ce_hours=Decimal("1.5"))
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
     certificate.refresh_from_db()
 
     keys = client.get(reverse("courses:jwks")).json()["keys"]
@@ -518,7 +518,7 @@ def test_every_issued_credential_validates_against_the_open_badges_schema(practi
 
     certificate = completed(practitioner)
     accredit(certificate.enrollment.course)
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
     certificate.refresh_from_db()
     schema = json.loads(
         (shared_dir / "conformance/ob3/schema/achievementcredential.json").read_text()
@@ -535,7 +535,7 @@ def test_every_issued_credential_validates_against_the_open_badges_schema(practi
 @pytest.fixture
 def issued(practitioner) -> Certificate:
     certificate = completed(practitioner, title="Fascia essentials")
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
     certificate.refresh_from_db()
     mail.outbox.clear()
     return certificate
@@ -705,7 +705,7 @@ def test_the_register_shows_blocked_reasons_to_the_courses_instructor(
 ):
     certificate = completed(practitioner, title="Fascia essentials")
     accredit(certificate.enrollment.course, approved_title="Fascia: the essentials")
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
     teach(certificate.enrollment.course, instructor)
     client.force_login(instructor)
 
@@ -748,17 +748,17 @@ def test_certificate_pages_query_counts_do_not_grow_with_the_number_of_certifica
 
     first = completed(practitioner)
     course = first.enrollment.course
-    issuing.issue_certificate(certificate_id=first.pk)
+    certificates.issue_certificate(certificate_id=first.pk)
     teach(course, instructor)
     one = counts(course)
     for _ in range(4):
         more = completed(practitioner)
-        issuing.issue_certificate(certificate_id=more.pk)
+        certificates.issue_certificate(certificate_id=more.pk)
     for other in UserFactory.create_batch(3):
         enrollment = enroll(practitioner=other, course=course)
         Enrollment.objects.filter(pk=enrollment.pk).update(completed_at=timezone.now())
-    for certificate_id in issuing.request_missing_certificates():
-        issuing.issue_certificate(certificate_id=certificate_id)
+    for certificate_id in certificates.request_missing_certificates():
+        certificates.issue_certificate(certificate_id=certificate_id)
     many = counts(course)
 
     assert one == many

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from courses.lib.csv_export import safe_cell, write_rows
 from courses.models import Attempt, Certificate, Enrollment
-from courses.services import issuing
+from courses.services import certificates
+from courses.services.attempts import start_attempt
 from courses.services.enrollment import enroll
-from courses.services.grading import start_attempt
 from courses.services.progress import complete_lesson
 from tests.factories import UserFactory, course_with_lessons, quiz_for, take_quiz, teach
 
@@ -208,11 +208,15 @@ def test_certificates_export_is_the_register(client, instructor, course):
         for lesson in course.lessons.all():
             complete_lesson(practitioner=person, lesson=lesson)
     ann, ben, cat = (Certificate.objects.get(enrollment__practitioner=p) for p in people)
-    issuing.issue_certificate(certificate_id=ann.pk)
-    issuing.issue_certificate(certificate_id=ben.pk)
-    ann_new = issuing.reissue_certificate(certificate=ann, by=instructor, reason="Name corrected")
-    issuing.revoke_certificate(certificate=ben, by=instructor, reason="-Issued to the wrong person")
-    issuing.mark_failed(certificate_id=cat.pk, error="=cmd|' /C calc'!A0")
+    certificates.issue_certificate(certificate_id=ann.pk)
+    certificates.issue_certificate(certificate_id=ben.pk)
+    ann_new = certificates.reissue_certificate(
+        certificate=ann, by=instructor, reason="Name corrected"
+    )
+    certificates.revoke_certificate(
+        certificate=ben, by=instructor, reason="-Issued to the wrong person"
+    )
+    certificates.mark_failed(certificate_id=cat.pk, error="=cmd|' /C calc'!A0")
     Certificate.objects.filter(pk=cat.pk).update(created_at=datetime(2025, 1, 1, tzinfo=LONDON))
     Certificate.objects.filter(pk=ben.pk).update(created_at=datetime(2025, 1, 2, tzinfo=LONDON))
     Certificate.objects.filter(pk=ann.pk).update(created_at=datetime(2025, 1, 3, tzinfo=LONDON))

@@ -15,14 +15,7 @@ from django.utils import timezone
 from courses.lib.gift import parse_gift
 from courses.models import Choice, GiftImport, Question, QuestionVersion, Quiz
 from courses.services import gift_import
-from courses.services.authoring import (
-    MAX_CHOICES,
-    MAX_QUESTIONS_PER_QUIZ,
-    ChoiceSpec,
-    QuestionSpec,
-    QuizFullError,
-    add_question,
-)
+from courses.services.attempts import start_attempt
 from courses.services.enrollment import enroll
 from courses.services.gift_import import (
     MAX_QUESTIONS_IN_REQUEST,
@@ -31,7 +24,14 @@ from courses.services.gift_import import (
     preview_gift,
     run_import,
 )
-from courses.services.grading import start_attempt
+from courses.services.questions import (
+    MAX_CHOICES,
+    MAX_QUESTIONS_PER_QUIZ,
+    ChoiceSpec,
+    QuestionSpec,
+    QuizFullError,
+    add_question,
+)
 from tests.factories import course_with_lessons, teach
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from courses.models import Enrollment, Lesson, LessonCompletion
 from courses.services import insight
+from courses.services.attempts import start_attempt
 from courses.services.enrollment import enroll
-from courses.services.grading import start_attempt
 from courses.services.progress import complete_lesson
 from tests.conftest import clear_test_cache
 from tests.factories import UserFactory, course_with_lessons, quiz_for, take_quiz, teach

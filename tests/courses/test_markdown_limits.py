@@ -13,7 +13,7 @@ from courses.lib.text import MARKDOWN_MAX_LENGTH, preview_markdown
 from courses.models import Course
 from courses.quiz_forms import QuestionForm
 from courses.services import structure
-from courses.services.authoring import ChoiceSpec, QuestionSpec, add_question
+from courses.services.questions import ChoiceSpec, QuestionSpec, add_question
 from courses.services.structure import CourseDetails, LessonDetails
 from courses.structure_forms import CourseCreateForm, LessonForm
 from tests.courses.test_structure_pages import lesson_form

@@ -15,7 +15,9 @@ from courses.quiz_forms import (
     TrueFalseAnswers,
     answers_for,
 )
-from courses.services.authoring import (
+from courses.services.attempts import current_versions, save_answers, start_attempt, submit_attempt
+from courses.services.enrollment import enroll
+from courses.services.questions import (
     ChoiceSpec,
     QuestionInUseError,
     QuestionSpec,
@@ -25,8 +27,6 @@ from courses.services.authoring import (
     move_question,
     update_quiz_settings,
 )
-from courses.services.enrollment import enroll
-from courses.services.grading import current_versions, save_answers, start_attempt, submit_attempt
 from tests.factories import UserFactory, course_with_lessons, logged_in, quiz_for, teach
 
 pytestmark = pytest.mark.django_db

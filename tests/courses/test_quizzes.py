@@ -15,16 +15,16 @@ from courses.models import (
     Response,
     ReviewWhen,
 )
-from courses.services.authoring import ChoiceSpec, QuestionSpec, edit_question
-from courses.services.enrollment import enroll
-from courses.services.grading import (
+from courses.services.attempts import (
     AnswerRejectedError,
     AttemptsExhaustedError,
     save_answers,
     start_attempt,
     submit_attempt,
 )
+from courses.services.enrollment import enroll
 from courses.services.progress import QuizRequiredError, complete_lesson
+from courses.services.questions import ChoiceSpec, QuestionSpec, edit_question
 from tests.factories import UserFactory, course_with_lessons, logged_in, quiz_for
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from courses.models import Certificate
-from courses.services import issuing
+from courses.services import certificates
 from tests.courses.test_certificates import completed
 from tests.factories import teach
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_revocation_reason_is_bounded(client, instructor, practitioner, private_storage):
     certificate = completed(practitioner)
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
     teach(certificate.enrollment.course, instructor)
     client.force_login(instructor)
     url = reverse("courses:certificate_action", args=[certificate.code, "revoke"])

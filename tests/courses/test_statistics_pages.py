@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Attempt, Choice, QuestionStatistic, QuestionVersion
-from courses.services.authoring import ChoiceSpec, QuestionSpec, add_question, edit_question
+from courses.services.attempts import save_answers, start_attempt, submit_attempt
 from courses.services.enrollment import enroll
-from courses.services.grading import save_answers, start_attempt, submit_attempt
+from courses.services.questions import ChoiceSpec, QuestionSpec, add_question, edit_question
 from courses.services.statistics import (
     compute_quiz_statistics,
     quizzes_to_refresh,

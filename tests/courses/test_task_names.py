@@ -3,7 +3,7 @@ and the messages already queued in the broker name a task by its registered name
 moved beside its service keeps the name it was first registered under."""
 
 from academy.celery import app
-from courses.services import gift_import, insight, issuing, statistics
+from courses.services import certificates, gift_import, insight, statistics
 
 # Every task the worker ran before the tasks moved beside their services.
 REGISTERED_NAMES = {
@@ -27,9 +27,9 @@ def test_every_task_name_of_before_the_move_is_still_registered():
 
 def test_each_task_sits_beside_its_service_under_its_old_name():
     assert {
-        issuing.issue_certificate_task.name,
-        issuing.send_certificate_email_task.name,
-        issuing.sweep_certificates.name,
+        certificates.issue_certificate_task.name,
+        certificates.send_certificate_email_task.name,
+        certificates.sweep_certificates.name,
         statistics.compute_quiz_statistics_task.name,
         statistics.refresh_quiz_statistics.name,
         insight.refresh_course_insight.name,

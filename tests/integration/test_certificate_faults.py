@@ -27,12 +27,12 @@ from django.urls import reverse
 
 from academy.celery import app as celery_app
 from courses.models import Certificate, CertificateEmail, CertificateEvent, Course, Enrollment
-from courses.services.enrollment import enroll
-from courses.services.issuing import (
+from courses.services.certificates import (
     issue_certificate_task,
     send_certificate_email_task,
     sweep_certificates,
 )
+from courses.services.enrollment import enroll
 from courses.services.progress import complete_lesson
 from tests.conftest import ROOT
 from tests.factories import UserFactory, course_with_lessons
