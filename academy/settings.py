@@ -40,6 +40,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "academy",
     "courses",
+    "learn",
+    "teach",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -170,7 +172,7 @@ CACHES["fragments"] = {
 # Public pages kept for visitors who are not logged in (the catalog, per filter), apart from the
 # default cache: however many pages are asked for, they evict only each other, never a session,
 # a cached user or a rate-limit counter. Their keys are only filter values the page knows
-# (courses/views/learner.py), so this stays small; per process, as each page is at most a minute
+# (learn/views/learner.py), so this stays small; per process, as each page is at most a minute
 # old anyway.
 CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

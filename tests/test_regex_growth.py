@@ -35,14 +35,14 @@ PATTERNS: dict[tuple[str, str], tuple[str, list[str]]] = {
     ("courses.lib.gift", "_ID"): ("findall", ["[id:", "[id:\\]", "[id:a"]),
     ("courses.lib.gift", "_TAG"): ("findall", ["[tag:", "[tag:\\]", "[tag:a"]),
     ("courses.lib.gift", "_TAG_MARKUP"): ("sub", ["<<", "<a "]),
-    ("courses.views.learner", "PROGRESS_MARKER"): (
+    ("learn.views.learner", "PROGRESS_MARKER"): (
         "sub",
         ["<!--progress:", "<!--progress:1", "<!--progress:1--"],
     ),
     ("courses.lib.credentials", "_IDENTITY_HASH"): ("fullmatch", ["sha256$", "sha256$a", "md5$1"]),
     ("courses.lib.credentials", "_COMPACT_JWS"): ("fullmatch", ["a.", "a.a.", "-_"]),
-    ("courses.views.quiz_editor", "_ID"): ("fullmatch", ["1"]),
-    ("courses.views.quizzes", "_PLACE"): ("fullmatch", ["1", "²"]),
+    ("teach.views.quiz_editor", "_ID"): ("fullmatch", ["1"]),
+    ("learn.views.quizzes", "_PLACE"): ("fullmatch", ["1", "²"]),
     ("courses.lib.scoring", "_SCIENTIFIC"): ("match", ["1", "1.", ".1", " ", "1e", "e1"]),
     ("academy.fields", "_BREAKS"): ("sub", ["\n", "a\n", "\x00 ", "\u2028"]),
     ("courses.lib.video", "_YOUTUBE_ID"): ("match", ["a", "-"]),

@@ -16,7 +16,7 @@ from academy.models import ProfessionalMembership, User
 from courses.models import Accreditation, Course, Module
 from courses.services.enrollment import enroll
 from courses.services.progress import complete_lesson
-from courses.structure_forms import CourseForm, ModuleForm
+from teach.forms.structure import CourseForm, ModuleForm
 from tests.courses.test_certificates import accredit
 from tests.factories import CourseFactory, UserFactory, course_with_lessons
 

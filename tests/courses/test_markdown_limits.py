@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from courses.lib.text import MARKDOWN_MAX_LENGTH, preview_markdown
 from courses.models import Course
-from courses.quiz_forms import QuestionForm
 from courses.services import structure
 from courses.services.questions import ChoiceSpec, QuestionSpec, add_question
 from courses.services.structure import CourseDetails, LessonDetails
-from courses.structure_forms import CourseCreateForm, LessonForm
+from teach.forms.quizzes import QuestionForm
+from teach.forms.structure import CourseCreateForm, LessonForm
 from tests.courses.test_structure_pages import lesson_form
 from tests.factories import TopicFactory, course_with_lessons, quiz_for, teach
 

@@ -9,12 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses.models import Attempt, Choice, Enrollment, Lesson, Question, QuestionVersion, Quiz
-from courses.quiz_forms import (
-    QuizSettingsForm,
-    SingleChoiceFormSet,
-    TrueFalseAnswers,
-    answers_for,
-)
 from courses.services.attempts import current_versions, save_answers, start_attempt, submit_attempt
 from courses.services.enrollment import enroll
 from courses.services.questions import (
@@ -26,6 +20,12 @@ from courses.services.questions import (
     delete_question,
     move_question,
     update_quiz_settings,
+)
+from teach.forms.quizzes import (
+    QuizSettingsForm,
+    SingleChoiceFormSet,
+    TrueFalseAnswers,
+    answers_for,
 )
 from tests.factories import UserFactory, course_with_lessons, logged_in, quiz_for, teach
 
