@@ -13,7 +13,7 @@ from academy.logs import ContextFilter, JsonFormatter, about_certificate, redact
 from courses.lib import credentials
 from courses.models import Certificate
 from courses.services import certificates
-from tests.courses.test_certificates import completed
+from tests.courses.services.test_certificates import completed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 

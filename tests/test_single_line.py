@@ -17,7 +17,7 @@ from courses.models import Accreditation, Course, Module
 from courses.services.enrollment import enroll
 from courses.services.progress import complete_lesson
 from teach.forms.structure import CourseForm, ModuleForm
-from tests.courses.test_certificates import accredit
+from tests.courses.services.test_certificates import accredit
 from tests.factories import CourseFactory, UserFactory, course_with_lessons
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from courses.models import Certificate, CertificateEmail, CertificateEvent
 from courses.models.certificates import message_id_for
 from courses.services import certificates
 from courses.services.certificates import send_certificate_email_task, sweep_certificates
-from tests.courses.test_certificates import completed
+from tests.courses.services.test_certificates import completed
 from tests.factories import teach
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]

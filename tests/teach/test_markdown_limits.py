@@ -16,8 +16,8 @@ from courses.services.questions import ChoiceSpec, QuestionSpec, add_question
 from courses.services.structure import CourseDetails, LessonDetails
 from teach.forms.quizzes import QuestionForm
 from teach.forms.structure import CourseCreateForm, LessonForm
-from tests.courses.test_structure_pages import lesson_form
 from tests.factories import TopicFactory, course_with_lessons, quiz_for, teach
+from tests.teach.test_structure_pages import lesson_form
 
 pytestmark = pytest.mark.django_db
 

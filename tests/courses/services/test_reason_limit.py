@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from courses.models import Certificate
 from courses.services import certificates
-from tests.courses.test_certificates import completed
+from tests.courses.services.test_certificates import completed
 from tests.factories import teach
 
 pytestmark = pytest.mark.django_db

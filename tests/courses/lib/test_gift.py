@@ -21,8 +21,9 @@ from courses.lib.gift import (
     parse_gift,
     write_gift,
 )
+from tests.conftest import ROOT
 
-CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance"
+CONFORMANCE = ROOT.parent / "shared" / "conformance"
 
 
 @pytest.fixture
