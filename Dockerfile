@@ -55,7 +55,7 @@ COPY . .
 # on it copies this ownership.
 RUN DJANGO_SECRET_KEY=build-only-collectstatic-not-a-secret DJANGO_DEBUG=false \
         python manage.py collectstatic --noinput \
-    && python -m compileall -q academy courses \
+    && python -m compileall -q academy courses learn teach \
     && mkdir -p var/media var/keys \
     && chown app:app var var/media var/keys \
     && chmod 700 var/keys

@@ -42,6 +42,7 @@ test: $(VENV)/.installed-dev lint typecheck pytest
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy .

@@ -40,6 +40,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "academy",
     "courses",
+    "learn",
+    "teach",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -170,7 +172,7 @@ CACHES["fragments"] = {
 # Public pages kept for visitors who are not logged in (the catalog, per filter), apart from the
 # default cache: however many pages are asked for, they evict only each other, never a session,
 # a cached user or a rate-limit counter. Their keys are only filter values the page knows
-# (courses/views/learner.py), so this stays small; per process, as each page is at most a minute
+# (learn/views/learner.py), so this stays small; per process, as each page is at most a minute
 # old anyway.
 CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -379,7 +381,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # A quiz submit posts one field per question plus one per ticked box or matched item: at the
-# caps of courses/services/authoring.py (200 questions, 40 answers each) that is 8,201 fields,
+# caps of courses/services/questions.py (200 questions, 40 answers each) that is 8,201 fields,
 # beyond Django's default of 1,000 (a test holds the two together).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 8_500
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -68,12 +68,11 @@ def main() -> None:
 
     from academy.models import User
     from academy.tasks import ping
+    from courses.lib.pdf import render_certificate
     from courses.models import Certificate, Enrollment
-    from courses.pdf import render_certificate
-    from courses.services import issuing
+    from courses.services.certificates import _freeze, issue_certificate_task
     from courses.services.enrollment import enroll
     from courses.services.progress import complete_lesson
-    from courses.tasks import issue_certificate
     from tests.factories import course_with_lessons
 
     def floor_page() -> bytes:
@@ -89,7 +88,7 @@ def main() -> None:
     enroll(practitioner=person, course=course)
     Enrollment.objects.update(completed_at=timezone.now())
     sample = Certificate.objects.create(enrollment=Enrollment.objects.get())
-    snapshot = issuing._freeze(sample, issued_on=timezone.localdate(), accreditation=None)
+    snapshot = _freeze(sample, issued_on=timezone.localdate(), accreditation=None)
     render_certificate(snapshot)  # fonts registered once per process
     render_ms = [
         t * 1000 for t in timeit.repeat(lambda: render_certificate(snapshot), number=1, repeat=200)
@@ -147,7 +146,7 @@ def main() -> None:
     def drain(ids: list[int]) -> float:
         started = time.perf_counter()
         for certificate_id in ids:
-            issue_certificate.apply_async(args=[certificate_id])
+            issue_certificate_task.apply_async(args=[certificate_id])
         # A range, not 1,000 ids: the poll shares the two cores with the workers it times.
         done = Certificate.objects.filter(
             pk__gte=min(ids), pk__lte=max(ids), emailed_at__isnull=False

@@ -143,8 +143,8 @@ def answer_key() -> dict[str, dict[str, Any]]:
 def finish_course(user: Any, course: Any) -> None:
     """Through the real services: every lesson in order, each quiz passed on its first try."""
     from courses.models import Lesson
+    from courses.services.attempts import save_answers, start_attempt, submit_attempt
     from courses.services.enrollment import enroll
-    from courses.services.grading import save_answers, start_attempt, submit_attempt
     from courses.services.progress import complete_lesson
 
     enroll(practitioner=user, course=course)

@@ -89,7 +89,7 @@ def fill() -> tuple[str, str, str]:
             Module(course=c, position=m, title=f"Module {m + 1}") for c in courses for m in range(4)
         )
         body = "\n\n".join(["Fascia wraps every **fibre**, and grows as it wears."] * 12)
-        from courses.text import render_markdown
+        from courses.lib.text import render_markdown
 
         html = render_markdown(body)
         Lesson.objects.bulk_create(

@@ -77,7 +77,7 @@ def main() -> None:
     from django.db.models import FloatField, TextField
     from django.db.models.functions import Cast
 
-    from courses.item_statistics import count_answers, item_statistics
+    from courses.lib.item_statistics import count_answers, item_statistics
     from courses.models import Response
     from courses.services.statistics import first_attempts
 
@@ -175,7 +175,7 @@ def build(attempts: int, retakes: int) -> tuple[object, object]:
 
     from academy.models import User
     from courses.models import Attempt, Choice, Response
-    from courses.services.grading import current_versions
+    from courses.services.attempts import current_versions
     from tests.factories import UserFactory, course_with_lessons, quiz_for, teach
 
     rng = random.Random(20250101)

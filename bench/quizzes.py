@@ -43,8 +43,8 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from courses.models import Attempt, Choice
+    from courses.services.attempts import save_answers, start_attempt, submit_attempt
     from courses.services.enrollment import enroll
-    from courses.services.grading import save_answers, start_attempt, submit_attempt
     from tests.factories import UserFactory, course_with_lessons, quiz_for
 
     def attempt_for(size: int, user: object) -> tuple[Attempt, dict[int, int]]:

@@ -149,7 +149,7 @@ DENORMALIZED_COURSE = False
 
 
 def register(request: Any, course: str) -> Any:
-    """Proposed courses.views.certificates.register: one page of 25 (?page=N), the heavy JSON
+    """Proposed teach.views.certificates.register: one page of 25 (?page=N), the heavy JSON
     columns left in the database, and the counts by status over the whole course."""
     from django.core.paginator import Paginator
     from django.db import connection
@@ -157,7 +157,7 @@ def register(request: Any, course: str) -> Any:
     from django.shortcuts import get_object_or_404, render
 
     from courses.models import Certificate, CertificateEvent
-    from courses.views.access import taught_courses
+    from teach.access import taught_courses
 
     course_obj = get_object_or_404(taught_courses(request, staff=True), slug=course)
     if DENORMALIZED_COURSE:
@@ -213,7 +213,7 @@ def register(request: Any, course: str) -> Any:
         "counts": [(Certificate.Status(s).label, n) for s, n in sorted(counts.items())],
         "statuses": Certificate.Status,
     }
-    return render(request, "courses/certificates/register.html", context)
+    return render(request, "teach/certificates/register.html", context)
 
 
 def denormalize_course() -> None:
@@ -319,9 +319,9 @@ def changes(database: str) -> list[Change]:
         ),
         swap(
             "register: 25 a page, without the JSON columns",
-            "courses/views/certificates.py register: as bench/scale.py register, and a pager in"
-            " templates/courses/certificates/register.html",
-            "courses.views.certificates.register",
+            "teach/views/certificates.py register: as bench/scale.py register, and a pager in"
+            " templates/teach/certificates/register.html",
+            "teach.views.certificates.register",
             register,
         ),
     ]

@@ -20,7 +20,7 @@ from courses.models import (
     Quiz,
     Topic,
 )
-from courses.services import issuing
+from courses.services.certificates import retry_certificate
 
 
 @admin.register(Topic)
@@ -183,7 +183,7 @@ class CertificateEmailAdmin(admin.ModelAdmin):
         )
         certificates = {email.certificate_id: email.certificate for email in failed}
         for certificate in certificates.values():
-            issuing.retry_certificate(certificate=certificate, by=request.user)  # type: ignore[arg-type]
+            retry_certificate(certificate=certificate, by=request.user)  # type: ignore[arg-type]
         self.message_user(
             request, f"{len(certificates)} certificate(s) e-mails queued again.", messages.SUCCESS
         )
@@ -215,6 +215,6 @@ class CertificateAdmin(admin.ModelAdmin):
             emails__status=CertificateEmail.Status.FAILED
         )
         for certificate in queryset.filter(failed).distinct():
-            issuing.retry_certificate(certificate=certificate, by=request.user)  # type: ignore[arg-type]
+            retry_certificate(certificate=certificate, by=request.user)  # type: ignore[arg-type]
             retried += 1
         self.message_user(request, f"{retried} certificate(s) queued again.", messages.SUCCESS)

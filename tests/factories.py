@@ -103,7 +103,7 @@ def teach(course: Course, instructor: User, role: str = CourseInstructor.Role.OW
 def quiz_for(lesson: Lesson, questions: int = 3, **quiz_fields: object) -> Quiz:
     """A quiz of single-choice questions: choice "right" is the answer, "wrong" and "also wrong"
     are not. Feedback strings are distinctive so tests can look for leaks."""
-    from courses.services.authoring import ChoiceSpec, QuestionSpec, add_question
+    from courses.services.questions import ChoiceSpec, QuestionSpec, add_question
 
     quiz = Quiz.objects.create(lesson=lesson, **quiz_fields)
     for n in range(questions):
@@ -133,7 +133,7 @@ def logged_in(client: Client, user: User) -> None:
 def take_quiz(practitioner: User, quiz: Quiz, *, right: bool) -> Attempt:
     """Start, answer and submit an attempt at a quiz made by quiz_for: every question right, or
     every question wrong."""
-    from courses.services.grading import save_answers, start_attempt, submit_attempt
+    from courses.services.attempts import save_answers, start_attempt, submit_attempt
 
     attempt = start_attempt(practitioner=practitioner, quiz=quiz)
     prefix = "right" if right else "wrong"

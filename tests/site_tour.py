@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from academy.models import User
 from courses.models import Attempt, Certificate, Course, GiftImport, Lesson, Quiz
-from courses.services import issuing, signoffs
+from courses.services import certificates, signoffs
+from courses.services.attempts import save_answers, start_attempt, submit_attempt
 from courses.services.enrollment import enroll
 from courses.services.gift_import import import_gift
-from courses.services.grading import save_answers, start_attempt, submit_attempt
 from courses.services.progress import complete_lesson
 from tests.factories import LessonFactory, UserFactory, course_with_lessons, teach
 
@@ -102,7 +102,7 @@ def build_tour() -> Tour:
     enroll(practitioner=omar, course=short)
     complete_lesson(practitioner=omar, lesson=short.lessons.get())
     certificate = Certificate.objects.get(enrollment__practitioner=omar)
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
     certificate.refresh_from_db()
     draft = course_with_lessons(1, title="Sciatica reasoning", slug="draft", status="draft")
     teach(draft, instructor)

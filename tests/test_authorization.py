@@ -27,9 +27,9 @@ from courses.models import (
     Quiz,
     SignOff,
 )
-from courses.services import issuing, signoffs
+from courses.services import certificates, signoffs
+from courses.services.attempts import start_attempt
 from courses.services.enrollment import enroll
-from courses.services.grading import start_attempt
 from courses.services.progress import complete_lesson
 from tests.factories import LessonFactory, UserFactory, course_with_lessons, quiz_for, teach
 
@@ -99,7 +99,7 @@ def build_world() -> World:
     enroll(practitioner=learner, course=finished)
     complete_lesson(practitioner=learner, lesson=finished.lessons.get())
     certificate = Certificate.objects.get(enrollment__course=finished)
-    issuing.issue_certificate(certificate_id=certificate.pk)
+    certificates.issue_certificate(certificate_id=certificate.pk)
     certificate.refresh_from_db()
     other_instructor = UserFactory.create(is_instructor=True)
     teach(course_with_lessons(1, slug="elsewhere"), other_instructor)

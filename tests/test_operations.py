@@ -10,10 +10,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from academy.logs import ContextFilter, JsonFormatter, about_certificate, redact
-from courses import credentials
+from courses.lib import credentials
 from courses.models import Certificate
-from courses.services import issuing
-from tests.courses.test_certificates import completed
+from courses.services import certificates
+from tests.courses.services.test_certificates import completed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
@@ -65,17 +65,17 @@ def test_after_a_key_rotation_old_credentials_still_verify_with_the_published_ke
     client, practitioner, settings, tmp_path
 ):
     old = completed(practitioner)
-    issuing.issue_certificate(certificate_id=old.pk)
+    certificates.issue_certificate(certificate_id=old.pk)
     old.refresh_from_db()
     retired = tmp_path / "retired.pem"
-    retired.write_text(credentials.public_key_pem(issuing.signing_key().public_key()))
+    retired.write_text(credentials.public_key_pem(certificates.signing_key().public_key()))
     settings.CREDENTIAL_SIGNING_KEY = credentials.generate_private_key_pem()
     settings.CREDENTIAL_RETIRED_PUBLIC_KEYS_FILE = str(retired)
-    issuing.signing_key.cache_clear()
-    issuing.public_keys.cache_clear()
+    certificates.signing_key.cache_clear()
+    certificates.public_keys.cache_clear()
     try:
         new = completed(practitioner)
-        issuing.issue_certificate(certificate_id=new.pk)
+        certificates.issue_certificate(certificate_id=new.pk)
         new.refresh_from_db()
         keys = client.get(reverse("courses:jwks")).json()["keys"]
         published = {
@@ -88,15 +88,15 @@ def test_after_a_key_rotation_old_credentials_still_verify_with_the_published_ke
         for certificate in (old, new):
             assert credentials.verify_credential(certificate.credential_jwt, public_keys=published)
     finally:
-        issuing.signing_key.cache_clear()
-        issuing.public_keys.cache_clear()
+        certificates.signing_key.cache_clear()
+        certificates.public_keys.cache_clear()
 
 
 def test_requeueing_sends_unfinished_certificates_and_never_touches_issued_ones(
     practitioner, django_capture_on_commit_callbacks
 ):
     issued = completed(practitioner)
-    issuing.issue_certificate(certificate_id=issued.pk)
+    certificates.issue_certificate(certificate_id=issued.pk)
     issued.refresh_from_db()
     frozen = (issued.pdf_sha256, issued.credential_jwt, issued.issued_at, issued.emailed_at)
     failed = completed(practitioner)

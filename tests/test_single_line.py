@@ -16,8 +16,8 @@ from academy.models import ProfessionalMembership, User
 from courses.models import Accreditation, Course, Module
 from courses.services.enrollment import enroll
 from courses.services.progress import complete_lesson
-from courses.structure_forms import CourseForm, ModuleForm
-from tests.courses.test_certificates import accredit
+from teach.forms.structure import CourseForm, ModuleForm
+from tests.courses.services.test_certificates import accredit
 from tests.factories import CourseFactory, UserFactory, course_with_lessons
 
 pytestmark = pytest.mark.django_db

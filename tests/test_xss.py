@@ -21,11 +21,11 @@ from django.urls import reverse
 
 from academy.models import ProfessionalMembership
 from courses.models import Attempt, Certificate, Lesson
-from courses.services import issuing, signoffs
-from courses.services.authoring import ChoiceSpec, QuestionSpec, add_question, create_quiz
+from courses.services import certificates, signoffs
+from courses.services.attempts import save_answers, start_attempt, submit_attempt
 from courses.services.enrollment import enroll
-from courses.services.grading import save_answers, start_attempt, submit_attempt
 from courses.services.progress import complete_lesson
+from courses.services.questions import ChoiceSpec, QuestionSpec, add_question, create_quiz
 from tests.factories import LessonFactory, UserFactory, course_with_lessons, teach
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
@@ -280,4 +280,6 @@ def test_the_gift_importer_keeps_html_questions_inert(client, poisoned):
     page = client.get(reverse("courses:quiz_preview", args=[course.slug, quiz_lesson.slug]))
 
     assert executable(page.content.decode()) == []
-    issuing.issue_certificate(certificate_id=poisoned["certificate"].pk)  # idempotent: no change
+    certificates.issue_certificate(
+        certificate_id=poisoned["certificate"].pk
+    )  # idempotent: no change

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from academy.fields import SingleLineCharField
-from courses.text import check_markdown_length, render_markdown
-from courses.video import VideoNotAllowed, parse_video_url
+from courses.lib.text import check_markdown_length, render_markdown
+from courses.lib.video import VideoNotAllowed, parse_video_url
 
 
 def count_of(queryset: models.QuerySet[Any], *, distinct: str | None = None) -> Coalesce:

@@ -82,7 +82,7 @@ class Certificate(models.Model):
     tries = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     blocked_reason = models.TextField(blank=True)
-    # Everything printed, frozen at the first claim (courses/snapshot.py, as JSON).
+    # Everything printed, frozen at the first claim (courses/lib/snapshot.py, as JSON).
     snapshot = models.JSONField(null=True, blank=True, editable=False)
     issued_at = models.DateTimeField(null=True, blank=True)
     pdf_key = models.CharField(max_length=200, blank=True, editable=False)

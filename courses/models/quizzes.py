@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from academy.fields import SingleLineCharField
+from courses.lib.text import render_markdown
 from courses.models.catalog import Lesson
-from courses.text import render_markdown
 
 
 class ReviewWhen(models.TextChoices):

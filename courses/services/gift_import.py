@@ -6,6 +6,7 @@ column cannot keep exactly, more questions or answers than the caps. A large imp
 task (`GiftImport`) so that no request does more than a few seconds of work."""
 
 import html
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -13,14 +14,17 @@ from decimal import Decimal
 from typing import Any
 
 import nh3
+from celery import shared_task
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from courses import gift
+from courses.lib import gift
 from courses.models import Choice, GiftImport, QuestionVersion, Quiz
-from courses.services.authoring import (
+from courses.services.attempts import current_versions
+from courses.services.background import TRANSIENT
+from courses.services.questions import (
     MAX_CHOICES,
     MAX_QUESTIONS_PER_QUIZ,
     ChoiceSpec,
@@ -28,7 +32,8 @@ from courses.services.authoring import (
     add_question,
     validate_question,
 )
-from courses.services.grading import current_versions
+
+logger = logging.getLogger(__name__)
 
 MAX_GIFT_BYTES = 512 * 1024
 # Imports of more questions than this run as a task; smaller ones in the request.
@@ -322,8 +327,6 @@ def written_so_far(job: GiftImport) -> int:
 
 def queue_import(*, quiz: Quiz, text: str, questions: int, requested_by: Any) -> GiftImport:
     """Record a large import and send it to a worker once this transaction commits."""
-    from courses.tasks import import_gift_file
-
     job = GiftImport.objects.create(
         quiz=quiz, text=text, questions=questions, requested_by=requested_by
     )
@@ -454,3 +457,33 @@ def _to_gift(version: QuestionVersion, choices: list[Choice]) -> gift.Question:
         numeric_answers=numeric,
         pairs=pairs,
     )
+
+
+# --- tasks -------------------------------------------------------------------------------------
+
+
+@shared_task(
+    name="courses.tasks.import_gift_file", acks_late=True, autoretry_for=TRANSIENT, max_retries=2
+)
+def import_gift_file(job_id: int) -> None:
+    """Run a large GIFT import, all or nothing; a redelivery after it finished does nothing. An
+    error no retry fixes closes the import with its reason; a transient one is retried, and a
+    lost run is sent again by `sweep_gift_imports`."""
+    try:
+        run_import(job_id=job_id)
+    except TRANSIENT:
+        raise
+    except Exception as exc:
+        logger.exception("GIFT import %s failed", job_id)
+        fail_import(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(name="courses.tasks.sweep_gift_imports", acks_late=True, expires=55)
+def sweep_gift_imports() -> int:
+    """Every minute (beat): send again the imports whose task was lost, and close the ones that
+    never ran within the hour. Returns how many it sent."""
+    close_abandoned_imports()
+    ids = imports_to_resend()
+    for job_id in ids:
+        import_gift_file.delay(job_id)
+    return len(ids)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -275,7 +276,17 @@ def course_figures(course: Course) -> tuple[Figures, bool]:
     if age.total_seconds() <= settings.COURSE_INSIGHT_FRESH_SECONDS:
         return figures, False
     if cache.add(_key(course) + ":queued", True, QUEUED_SECONDS):
-        from courses.tasks import refresh_course_insight
-
         refresh_course_insight.delay_on_commit(course.pk)  # type: ignore[attr-defined]
     return figures, True
+
+
+# --- tasks -------------------------------------------------------------------------------------
+
+
+@shared_task(name="courses.tasks.refresh_course_insight", acks_late=True, expires=600)
+def refresh_course_insight(course_id: int) -> None:
+    """Compute a course's insight figures for its dashboard; a course deleted meanwhile is
+    skipped. A lost run costs nothing: the next view of the dashboard queues another."""
+    course = Course.objects.filter(pk=course_id).first()
+    if course is not None:
+        refresh_figures(course)

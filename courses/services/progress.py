@@ -8,10 +8,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from academy.models import User
+from courses.lib.outline import Outline, State, as_percent, build_outline, required_progress
 from courses.models import Course, Enrollment, Lesson, LessonCompletion, Quiz
-from courses.outline import Outline, State, as_percent, build_outline, required_progress
-from courses.services.issuing import request_certificate
-from courses.tasks import issue_certificate
+from courses.services.certificates import issue_certificate_task, request_certificate
 
 T = TypeVar("T")
 
@@ -268,7 +267,7 @@ def _complete_enrollment_if_done(enrollment: Enrollment) -> None:
         enrollment.completed_at = timezone.now()
         enrollment.save(update_fields=["completed_at"])
         certificate = request_certificate(enrollment=enrollment)
-        issue_certificate.delay_on_commit(certificate.pk)  # type: ignore[attr-defined]
+        issue_certificate_task.delay_on_commit(certificate.pk)  # type: ignore[attr-defined]
 
 
 def complete_enrollments_now_met(*, course_id: int) -> int:

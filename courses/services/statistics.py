@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from celery import shared_task
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, TextField
@@ -26,7 +27,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from courses.item_statistics import (
+from courses.lib.item_statistics import (
     CHOICE_KINDS,
     NO_ANSWER,
     TEXT_KINDS,
@@ -35,8 +36,9 @@ from courses.item_statistics import (
     flags,
     item_statistics,
 )
+from courses.lib.scoring import normalise, score
 from courses.models import Attempt, Choice, QuestionStatistic, QuestionVersion, Quiz, Response
-from courses.scoring import normalise, score
+from courses.services.background import MAX_RETRIES, TRANSIENT
 
 logger = logging.getLogger(__name__)
 
@@ -127,8 +129,6 @@ def queue_quiz_statistics(*, quiz_id: int, now: bool = False) -> bool:
     """Have the quiz's statistics recomputed once the transaction commits: at most once a minute
     per quiz, or at once with `now`. Never raises for a cache that is away (the sweep catches
     up). Returns whether a computation was queued."""
-    from courses.tasks import compute_quiz_statistics as compute_task
-
     try:
         if now:
             cache.set(_queue_key(quiz_id), 1, QUEUE_GUARD_SECONDS)
@@ -141,7 +141,7 @@ def queue_quiz_statistics(*, quiz_id: int, now: bool = False) -> bool:
         )
         if not now:
             return False
-    compute_task.delay_on_commit(quiz_id)  # type: ignore[attr-defined]
+    compute_quiz_statistics_task.delay_on_commit(quiz_id)  # type: ignore[attr-defined]
     return True
 
 
@@ -382,3 +382,31 @@ def _matched_items(
         answers = [row(text, n, right=normalise(text) == right) for text, n in ordered]
         matched.append(MatchedItem(prompt.match_prompt, answers))
     return matched
+
+
+# --- tasks -------------------------------------------------------------------------------------
+
+
+@shared_task(
+    name="courses.tasks.compute_quiz_statistics",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    max_retries=MAX_RETRIES,
+    retry_backoff=5,
+    retry_backoff_max=300,
+)
+def compute_quiz_statistics_task(quiz_id: int) -> None:
+    """Recompute a quiz's item statistics; a quiz deleted meanwhile is skipped."""
+    quiz = Quiz.objects.filter(pk=quiz_id).first()
+    if quiz is not None:
+        compute_quiz_statistics(quiz=quiz)
+
+
+@shared_task(name="courses.tasks.refresh_quiz_statistics", acks_late=True, expires=290)
+def refresh_quiz_statistics() -> int:
+    """Every five minutes (beat): recompute quizzes submitted to since their last computation,
+    whose queued computation was skipped or lost."""
+    ids = quizzes_to_refresh()
+    for quiz_id in ids:
+        compute_quiz_statistics_task.delay(quiz_id)
+    return len(ids)

@@ -4,7 +4,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
-from courses.text import clean_html
+from courses.lib.text import clean_html
 
 register = template.Library()
 

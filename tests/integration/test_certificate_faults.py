@@ -27,9 +27,13 @@ from django.urls import reverse
 
 from academy.celery import app as celery_app
 from courses.models import Certificate, CertificateEmail, CertificateEvent, Course, Enrollment
+from courses.services.certificates import (
+    issue_certificate_task,
+    send_certificate_email_task,
+    sweep_certificates,
+)
 from courses.services.enrollment import enroll
 from courses.services.progress import complete_lesson
-from courses.tasks import issue_certificate, send_certificate_email, sweep_certificates
 from tests.conftest import ROOT
 from tests.factories import UserFactory, course_with_lessons
 from tests.integration.conftest import wait_until
@@ -427,9 +431,9 @@ def test_n_completions_under_worker_kills_and_a_redis_restart_give_n_certificate
         complete_lesson(practitioner=person, lesson=lesson)
     for _ in range(2):  # duplicate delivery of every message there has been
         for certificate_id in Certificate.objects.values_list("pk", flat=True):
-            issue_certificate.delay(certificate_id)
+            issue_certificate_task.delay(certificate_id)
         for email_id in CertificateEmail.objects.values_list("pk", flat=True):
-            send_certificate_email.delay(email_id)
+            send_certificate_email_task.delay(email_id)
 
     site.sweep_until_done(n, timeout=120)
     assert_exactly_once(site, n, send_window_kills=1)

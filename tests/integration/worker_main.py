@@ -20,28 +20,28 @@ django.setup()
 from django.core.mail import EmailMultiAlternatives  # noqa: E402
 
 from academy.celery import app  # noqa: E402
-from courses.services import issuing  # noqa: E402
-from courses.snapshot import CertificateSnapshot  # noqa: E402
+from courses.lib.snapshot import CertificateSnapshot  # noqa: E402
+from courses.services import certificates  # noqa: E402
 
 delay = float(os.environ.get("FAULT_RENDER_DELAY", "0"))
 if delay:
-    real_render = issuing.render_certificate
+    real_render = certificates.render_certificate
 
     def slow_render(snapshot: CertificateSnapshot) -> bytes:
         time.sleep(delay)
         return real_render(snapshot)
 
-    issuing.render_certificate = slow_render  # type: ignore[assignment]
+    certificates.render_certificate = slow_render  # type: ignore[assignment]
 
 after_send = float(os.environ.get("FAULT_AFTER_SEND_DELAY", "0"))
 if after_send:
-    real_deliver = issuing._deliver
+    real_deliver = certificates._deliver
 
     def stalled_deliver(message: EmailMultiAlternatives) -> None:
         real_deliver(message)
         time.sleep(after_send)
 
-    issuing._deliver = stalled_deliver
+    certificates._deliver = stalled_deliver
 
 if __name__ == "__main__":
     app.worker_main(sys.argv[1:])

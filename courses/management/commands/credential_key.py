@@ -5,14 +5,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from courses import credentials
-from courses.services import issuing
+from courses.lib import credentials
+from courses.services import certificates
 
 
 class Command(BaseCommand):
     help = "Print the current credential signing key's public half (PEM) and its key id."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        public = issuing.signing_key().public_key()
+        public = certificates.signing_key().public_key()
         self.stdout.write(f"# key id {credentials.key_id(public)}")
         self.stdout.write(credentials.public_key_pem(public), ending="")

@@ -10,8 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from courses.models import Certificate
-from courses.services import issuing
-from courses.tasks import issue_certificate
+from courses.services.certificates import issue_certificate_task, retry_certificate
 
 REQUEUEABLE = (
     Certificate.Status.PENDING,
@@ -49,8 +48,8 @@ class Command(BaseCommand):
                 continue
             if certificate.status == Certificate.Status.FAILED:
                 with transaction.atomic():
-                    issuing.retry_certificate(certificate=certificate, by=None)
+                    retry_certificate(certificate=certificate, by=None)
             else:
-                issue_certificate.delay(certificate.pk)
+                issue_certificate_task.delay(certificate.pk)
             sent += 1
         self.stdout.write(self.style.SUCCESS(f"{sent} certificate(s) sent to the workers."))

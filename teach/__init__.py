@@ -1,0 +1,1 @@
+"""The instructors' and staff's pages (/teach/): a web app with no models, over the domain."""

@@ -1,0 +1,1 @@
+"""The teaching area's forms, one module per page group."""
