@@ -318,6 +318,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Timed attempts whose time ran out without a submit are graded here, never by a GET.
+    "close-expired-attempts": {
+        "task": "courses.tasks.close_expired_attempts",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Item statistics are also queued after submissions (at most once a minute per quiz); this
     # catches any submission that arrived while a computation was reading.
     "refresh-quiz-statistics": {

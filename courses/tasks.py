@@ -121,3 +121,12 @@ def sweep_gift_imports() -> int:
     for job_id in ids:
         import_gift_file.delay(job_id)
     return len(ids)
+
+
+@shared_task(name="courses.tasks.close_expired_attempts", acks_late=True, expires=55)
+def close_expired_attempts() -> int:
+    """Every minute (beat): grade the timed attempts whose time ran out without a submit, so
+    that no page has to grade on a GET. Returns how many it graded."""
+    from courses.services import grading
+
+    return grading.close_expired_attempts()
