@@ -131,8 +131,9 @@ class SessionStore(cached_db.SessionStore):
         uid_key = backend.make_and_validate_key(self._uid_key(self.session_key or ""))
         user_prefix = backend.make_and_validate_key(_key(""))
         client = backend._cache.get_client(session_key)
-        raw_session, raw_id, raw_user = client.eval(
-            _SESSION_AND_USER, 2, session_key, uid_key, user_prefix
+        # EVALSHA: Redis keeps the compiled script; it is sent again only after a restart.
+        raw_session, raw_id, raw_user = client.register_script(_SESSION_AND_USER)(
+            keys=[session_key, uid_key], args=[user_prefix]
         )
         loads = backend._cache._serializer.loads
         return (
