@@ -10,7 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from academy.models import User
-from courses.models import Attempt, Choice, Lesson, QuestionVersion, Quiz, Response, ReviewWhen
+from courses.models import (
+    Attempt,
+    Choice,
+    Course,
+    Lesson,
+    QuestionVersion,
+    Quiz,
+    Response,
+    ReviewWhen,
+)
 from courses.services.grading import (
     AnswerInvalidError,
     AnswerRejectedError,
@@ -191,7 +200,7 @@ def start(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
         Lesson.objects.published().select_related("course", "quiz"),
         course__slug=course,
         slug=lesson,
-        course__status="published",
+        course__status=Course.Status.PUBLISHED,
     )
     quiz = getattr(lesson_obj, "quiz", None)
     if quiz is None:
