@@ -129,6 +129,11 @@ def answer_problems(kind: str, choices: Sequence[ChoiceSpec]) -> list[str]:
             problems.append("A single-choice question needs at least two choices.")
         if sum(1 for f in fractions if f == 1) != 1:
             problems.append("A single-choice question needs exactly one right answer (100%).")
+        if any(f not in (0, 1) for f in fractions):
+            problems.append(
+                "A single-choice answer is right (100%) or wrong (0%): for partial credit, "
+                "make it a multiple-response question."
+            )
     elif kind == Kind.MULTIPLE:
         if len(choices) < 2:
             problems.append("A multiple-response question needs at least two choices.")

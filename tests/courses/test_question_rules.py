@@ -94,3 +94,14 @@ def test_a_gift_multiple_response_whose_right_answers_add_to_99_is_not_imported(
         import_gift(quiz=quiz, text="::Q:: Pick. {~%50%A ~%49%B ~%0%C}")
 
     assert quiz.questions.count() == 0
+
+
+def test_a_gift_single_choice_with_partial_credit_is_refused_as_the_editor_cannot_keep_it():
+    """The editor's single-choice rows are right or wrong: saving such an import there would
+    silently drop the 50%."""
+    preview = preview_gift("::Q:: Pick. {=right ~%50%half ~wrong}")
+
+    assert [p.message for p in preview.problems] == [
+        "A single-choice answer is right (100%) or wrong (0%): for partial credit, "
+        "make it a multiple-response question."
+    ]
