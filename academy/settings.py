@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "academy.auth.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -320,6 +320,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Timed attempts whose time ran out without a submit are graded here, never by a GET.
+    "close-expired-attempts": {
+        "task": "courses.tasks.close_expired_attempts",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Item statistics are also queued after submissions (at most once a minute per quiz); this
     # catches any submission that arrived while a computation was reading.
     "refresh-quiz-statistics": {
@@ -376,8 +382,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# Sessions are read from the cache (Redis in production) and written through to the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions are read from the cache (Redis in production) and written through to the database;
+# with Redis, the session and its cached user in one round trip (academy/auth.py).
+SESSION_ENGINE = "academy.auth"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # A quiz submit posts one field per question plus one per ticked box or matched item: at the

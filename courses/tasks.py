@@ -3,6 +3,6 @@
 Nothing imports this module but the worker's autodiscovery; callers use the task beside its
 service (`certificates.issue_certificate_task`), so no module here imports every service."""
 
-from courses.services import certificates, gift_import, insight, statistics
+from courses.services import attempts, certificates, gift_import, insight, statistics
 
-__all__ = ["certificates", "gift_import", "insight", "statistics"]
+__all__ = ["attempts", "certificates", "gift_import", "insight", "statistics"]

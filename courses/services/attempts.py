@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from celery import shared_task
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -228,6 +229,38 @@ def submit_attempt(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
     return _grade(attempt, now)
 
 
+def is_time_up(attempt: Attempt, now: datetime | None = None) -> bool:
+    """An open attempt whose time limit has passed: it takes no more answers and waits to be
+    graded, by its submit or by the sweep, never by a page that only shows it."""
+    return attempt.is_open and _expired(attempt, now)
+
+
+def close_expired_attempts(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Grade open attempts whose time is up (the beat sweep): what was saved before the limit
+    counts, submitted at the deadline. Each is graded under its own lock, so a submit arriving
+    at the same moment grades it once. Returns how many were graded here."""
+    now = now or timezone.now()
+    ids = list(
+        Attempt.objects.open()
+        .filter(deadline_at__lt=now)
+        .order_by("deadline_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    graded = 0
+    for attempt_id in ids:
+        with transaction.atomic():
+            attempt = (
+                Attempt.objects.select_for_update(of=("self",), skip_locked=True)
+                .select_related("quiz__lesson__course", "practitioner")
+                .filter(pk=attempt_id, submitted_at__isnull=True)
+                .first()
+            )
+            if attempt is not None:
+                _grade(attempt, now)
+                graded += 1
+    return graded
+
+
 def _grade(attempt: Attempt, now: datetime | None = None) -> Attempt:
     now = now or timezone.now()
     # Plain rows, not model instances: grading reads these fields only.
@@ -287,3 +320,13 @@ def _grade(attempt: Attempt, now: datetime | None = None) -> Attempt:
     if attempt.passed:
         record_quiz_pass(practitioner=attempt.practitioner, lesson=attempt.quiz.lesson)
     return attempt
+
+
+# --- tasks -----------------------------------------------------------------------------------
+
+
+@shared_task(name="courses.tasks.close_expired_attempts", acks_late=True, expires=55)
+def close_expired_attempts_task() -> int:
+    """Every minute (beat): grade the timed attempts whose time ran out without a submit, so
+    that no page has to grade on a GET. Returns how many it graded."""
+    return close_expired_attempts()

@@ -1,5 +1,6 @@
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, Generic, TypeVar
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from academy.models import User
 from courses.lib.outline import Outline, State, as_percent, build_outline, required_progress
-from courses.models import Course, Enrollment, Lesson, LessonCompletion, Quiz
+from courses.models import Course, CourseInstructor, Enrollment, Lesson, LessonCompletion, Quiz
 from courses.services.certificates import issue_certificate_task, request_certificate
 
 T = TypeVar("T")
@@ -78,8 +79,50 @@ def _load_courses(course_ids: list[int]) -> dict[int, Course]:
     return courses.in_bulk(course_ids)
 
 
+@dataclass(frozen=True)
+class Prerequisite:
+    pk: int
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class CoursePeople:
+    """What the course page shows beside the course's own fields: its instructors' names, in
+    their order, and its prerequisite courses by title."""
+
+    instructors: tuple[str, ...]
+    prerequisites: tuple[Prerequisite, ...]
+
+
+def _load_people(course_ids: list[int]) -> dict[int, CoursePeople]:
+    names: dict[int, list[str]] = {course_id: [] for course_id in course_ids}
+    for course_id, name in CourseInstructor.objects.filter(course_id__in=course_ids).values_list(
+        "course_id", "instructor__full_name"
+    ):
+        names[course_id].append(name)
+    required: dict[int, list[Prerequisite]] = {course_id: [] for course_id in course_ids}
+    through = Course.prerequisites.through.objects.filter(from_course_id__in=course_ids)
+    for course_id, pk, title, slug in through.order_by("to_course__title").values_list(
+        "from_course_id", "to_course_id", "to_course__title", "to_course__slug"
+    ):
+        required[course_id].append(Prerequisite(pk, title, Course(slug=slug).get_absolute_url()))
+    return {
+        course_id: CoursePeople(tuple(names[course_id]), tuple(required[course_id]))
+        for course_id in course_ids
+    }
+
+
 _lessons = _PerVersion(_load_lessons)
 _courses = _PerVersion(_load_courses)
+_people = _PerVersion(_load_people)
+
+
+def course_people(course: Course) -> CoursePeople:
+    """The course's instructors and prerequisites, kept in each process under its content
+    version: adding, removing or renaming an instructor, changing the prerequisites or renaming
+    a prerequisite moves the version on (courses/signals.py)."""
+    return _people.get_many([(course.pk, course.updated_at)])[0]
 
 
 def published_lessons(course: Course) -> tuple[Lesson, ...]:

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from courses.lib.scoring import ANSWER_MAX_LENGTH
 from courses.models import Attempt, Choice, Lesson, Question, QuestionVersion, Quiz, Response
 
 Kind = QuestionVersion.Kind
@@ -19,6 +20,12 @@ MAX_CHOICES = 40
 MAX_PROMPT = 20_000
 MAX_ANSWER_TEXT = 1_000
 MAX_FEEDBACK = 2_000
+# An accepted short answer is compared with a typed one, which takes at most this many
+# characters; a matching question's answers are offered in a list and kept as short.
+MAX_TYPED_ANSWER = ANSWER_MAX_LENGTH
+# Right weights of a multiple-response question add to 100% within a hundredth of a percent, so
+# that thirds written as 33.333% each pass.
+WEIGHT_SUM_TOLERANCE = Decimal("0.0001")
 _NAME_LENGTH = QuestionVersion._meta.get_field("name").max_length or 250
 _NUMBER = Choice._meta.get_field("numeric_value")
 # Whole digits of a numeric answer: PostgreSQL's numeric column would keep 14, but SQLite keeps a
@@ -76,7 +83,6 @@ class QuestionSpec:
 def validate_question(spec: QuestionSpec) -> None:
     """Raise ValidationError (with every problem) when the question cannot be graded fairly."""
     problems: list[str] = []
-    fractions = [c.fraction for c in spec.choices]
     if not spec.prompt.strip():
         problems.append("The question needs a prompt.")
     if len(spec.name) > _NAME_LENGTH:
@@ -103,38 +109,66 @@ def validate_question(spec: QuestionSpec) -> None:
             problems.append(
                 f"The number {number} cannot be kept exactly: the quiz stores {number_limits()}."
             )
-    if any(f < -1 or f > 1 for f in fractions):
-        problems.append("Weights must lie between -100% and 100%.")
+    problems += answer_problems(spec.kind, spec.choices)
     if spec.kind != Kind.DESCRIPTION and spec.points <= 0:
         problems.append("A scored question needs more than 0 points.")
-    if spec.kind == Kind.SINGLE:
-        if len(spec.choices) < 2:
+    if problems:
+        raise ValidationError(problems)
+
+
+def answer_problems(kind: str, choices: Sequence[ChoiceSpec]) -> list[str]:
+    """What makes these answers ungradable for a question of this type: the rules the editor's
+    answer forms and the GIFT import both apply (through `validate_question`), so nothing one
+    of them accepts is refused by the other."""
+    problems: list[str] = []
+    fractions = [c.fraction for c in choices]
+    if any(f < -1 or f > 1 for f in fractions):
+        problems.append("Weights must lie between -100% and 100%.")
+    if kind == Kind.SINGLE:
+        if len(choices) < 2:
             problems.append("A single-choice question needs at least two choices.")
         if sum(1 for f in fractions if f == 1) != 1:
             problems.append("A single-choice question needs exactly one right answer (100%).")
-    elif spec.kind == Kind.MULTIPLE:
-        if len(spec.choices) < 2:
+        if any(f not in (0, 1) for f in fractions):
+            problems.append(
+                "A single-choice answer is right (100%) or wrong (0%): for partial credit, "
+                "make it a multiple-response question."
+            )
+    elif kind == Kind.MULTIPLE:
+        if len(choices) < 2:
             problems.append("A multiple-response question needs at least two choices.")
-        if sum(f for f in fractions if f > 0) < Decimal("0.99"):
-            problems.append("The right choices of a multiple-response question must add to 100%.")
-    elif spec.kind == Kind.TRUE_FALSE:
-        if len(spec.choices) != 2 or sorted(fractions) != [0, 1]:
+        right = sum((f for f in fractions if f > 0), Decimal("0"))
+        if abs(right - 1) > WEIGHT_SUM_TOLERANCE:
+            problems.append(
+                "The weights of the right answers must add up to 100% "
+                f"(now {(right * 100).normalize():f}%)."
+            )
+    elif kind == Kind.TRUE_FALSE:
+        if len(choices) != 2 or sorted(fractions) != [0, 1]:
             problems.append("A true/false question has a right side and a wrong side.")
-    elif spec.kind == Kind.SHORT_ANSWER:
-        if not any(f == 1 and c.text.strip() for c, f in zip(spec.choices, fractions, strict=True)):
+    elif kind == Kind.SHORT_ANSWER:
+        if not any(f == 1 and c.text.strip() for c, f in zip(choices, fractions, strict=True)):
             problems.append("A short-answer question needs at least one accepted answer at 100%.")
-    elif spec.kind == Kind.NUMERICAL:
-        if any(c.tolerance is not None and c.tolerance < 0 for c in spec.choices):
+        if any(len(c.text) > MAX_TYPED_ANSWER for c in choices):
+            problems.append(
+                f"An accepted answer takes at most {MAX_TYPED_ANSWER} characters, "
+                "as a typed answer does."
+            )
+    elif kind == Kind.NUMERICAL:
+        if any(c.tolerance is not None and c.tolerance < 0 for c in choices):
             problems.append("A numerical tolerance cannot be negative.")
         if not any(f == 1 for f in fractions):
             problems.append("A numerical question needs an answer worth 100%.")
-    elif spec.kind == Kind.MATCHING:
-        if sum(1 for c in spec.choices if c.match_prompt.strip()) < 2:
+    elif kind == Kind.MATCHING:
+        if sum(1 for c in choices if c.match_prompt.strip()) < 2:
             problems.append("A matching question needs at least two pairs.")
-    elif spec.kind != Kind.DESCRIPTION:
-        problems.append(f"Unknown question type {spec.kind!r}.")
-    if problems:
-        raise ValidationError(problems)
+        if any(len(c.text) > MAX_TYPED_ANSWER for c in choices):
+            problems.append(f"A matching answer takes at most {MAX_TYPED_ANSWER} characters.")
+    elif kind != Kind.DESCRIPTION:
+        problems.append(f"Unknown question type {kind!r}.")
+    if kind in (Kind.SHORT_ANSWER, Kind.NUMERICAL) and any(f < 0 for f in fractions):
+        problems.append("An accepted answer's weight lies between 0% and 100%.")
+    return problems
 
 
 def _write_version(question: Question, number: int, spec: QuestionSpec) -> QuestionVersion:

@@ -43,3 +43,16 @@ def get_item(mapping: dict[object, object], key: object) -> object:
 def points(value: Decimal | None) -> str:
     number = f"{(value or Decimal(0)).normalize():f}"
     return ngettext("%(n)s point", "%(n)s points", 1 if value == 1 else 2) % {"n": number}
+
+
+@register.filter
+def status_is(obj: object, name: str) -> bool:
+    """`{% if certificate|status_is:"ISSUED" %}`: the object's status against its model's
+    constant of that name, so that a misspelt name fails instead of being silently false."""
+    statuses = type(obj).Status  # type: ignore[attr-defined]
+    try:
+        return bool(obj.status == statuses[name])  # type: ignore[attr-defined]
+    except KeyError:
+        raise template.TemplateSyntaxError(
+            f"{type(obj).__name__} has no status {name!r}: one of {', '.join(statuses.names)}"
+        ) from None

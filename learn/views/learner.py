@@ -35,6 +35,7 @@ from courses.services.progress import (
     QuizRequiredError,
     SignOffRequiredError,
     complete_lesson,
+    course_people,
     enrollment_on,
     enrollment_on_published,
     enrollments_with_progress,
@@ -187,9 +188,7 @@ def _render_catalog(request: HttpRequest, filters: str | None) -> tuple[HttpResp
 @require_http_methods(["GET", "POST"])
 def course_detail(request: HttpRequest, course: str) -> HttpResponse:
     user = request.user
-    course_obj = get_object_or_404(
-        Course.objects.select_related("topic").prefetch_related(INSTRUCTORS), slug=course
-    )
+    course_obj = get_object_or_404(Course.objects.select_related("topic"), slug=course)
     if not course_obj.is_published and not (
         Course.objects.taught_by(user).filter(pk=course_obj.pk).exists()
     ):
@@ -198,7 +197,8 @@ def course_detail(request: HttpRequest, course: str) -> HttpResponse:
         return _enrol(request, course_obj)
     enrollment = enrollment_on(practitioner=user, course=course_obj)  # type: ignore[arg-type]
     outline = outline_of(course_obj, enrollment)
-    prerequisites = list(course_obj.prerequisites.order_by("title"))
+    people = course_people(course_obj)
+    prerequisites = people.prerequisites
     completed_courses: set[int] = set()
     if prerequisites and user.is_authenticated:
         completed_courses = set(
@@ -211,6 +211,7 @@ def course_detail(request: HttpRequest, course: str) -> HttpResponse:
             "course": course_obj,
             "enrollment": enrollment,
             "outline": outline,
+            "instructors": people.instructors,
             "prerequisites": [(p, p.pk in completed_courses) for p in prerequisites],
             "prerequisites_met": all(p.pk in completed_courses for p in prerequisites),
         },

@@ -6,18 +6,27 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from academy.http import HtmxHttpRequest
 from academy.models import User
-from courses.models import Attempt, Choice, Lesson, QuestionVersion, Quiz, Response, ReviewWhen
+from courses.models import (
+    Attempt,
+    Choice,
+    Course,
+    Lesson,
+    QuestionVersion,
+    Quiz,
+    Response,
+    ReviewWhen,
+)
 from courses.services.attempts import (
     AnswerInvalidError,
     AnswerRejectedError,
     AttemptClosedError,
     AttemptsExhaustedError,
+    is_time_up,
     save_answers,
     start_attempt,
     submit_attempt,
@@ -191,7 +200,7 @@ def start(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
         Lesson.objects.published().select_related("course", "quiz"),
         course__slug=course,
         slug=lesson,
-        course__status="published",
+        course__status=Course.Status.PUBLISHED,
     )
     quiz = getattr(lesson_obj, "quiz", None)
     if quiz is None:
@@ -213,16 +222,16 @@ def start(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
 def attempt_page(request: HttpRequest, attempt: int) -> HttpResponse:
     attempt_obj = _own_attempt(request, attempt)
     lesson = attempt_obj.quiz.lesson
-    if attempt_obj.is_open and attempt_obj.deadline_at and not _in_time(attempt_obj):
-        attempt_obj = submit_attempt(attempt=attempt_obj)
-    questions = shown_questions(attempt_obj)
     context: dict[str, Any] = {
         "attempt": attempt_obj,
         "quiz": attempt_obj.quiz,
         "lesson": lesson,
         "course": lesson.course,
-        "questions": questions,
     }
+    if is_time_up(attempt_obj):
+        # A GET never grades: the page offers the submit (a POST), or the sweep grades it.
+        return render(request, "learn/attempt_time_up.html", context)
+    context["questions"] = shown_questions(attempt_obj)
     if attempt_obj.is_open:
         return render(request, "learn/attempt.html", context)
     history = list(
@@ -241,10 +250,6 @@ def attempt_page(request: HttpRequest, attempt: int) -> HttpResponse:
     allowed = attempt_obj.quiz.attempts_allowed
     context["can_retry"] = not any(history) and (allowed is None or len(history) < allowed)
     return render(request, "learn/attempt_result.html", context)
-
-
-def _in_time(attempt: Attempt) -> bool:
-    return attempt.deadline_at is None or timezone.now() <= attempt.deadline_at
 
 
 @require_POST

@@ -16,7 +16,14 @@ from django.utils.translation import ngettext
 
 from academy.fields import SingleLineFormField
 from courses.models import Choice, QuestionVersion, Quiz, ReviewWhen
-from courses.services.questions import MAX_CHOICES, ChoiceSpec
+from courses.services.questions import (
+    MAX_ANSWER_TEXT,
+    MAX_CHOICES,
+    MAX_FEEDBACK,
+    MAX_TYPED_ANSWER,
+    ChoiceSpec,
+    answer_problems,
+)
 
 Kind = QuestionVersion.Kind
 HUNDRED, ZERO = Decimal("100"), Decimal("0")
@@ -251,11 +258,11 @@ def _weight(initial: str | None = None, low: int = -100) -> Any:
 
 
 def _feedback() -> forms.CharField:
-    return forms.CharField(label=_("Feedback"), required=False, max_length=2000)
+    return forms.CharField(label=_("Feedback"), required=False, max_length=MAX_FEEDBACK)
 
 
 class SingleChoiceRow(AnswerRow):
-    text = forms.CharField(label=_("Answer"), required=False, max_length=1000)
+    text = forms.CharField(label=_("Answer"), required=False, max_length=MAX_ANSWER_TEXT)
     feedback = _feedback()
     content_fields = ("text", "feedback")
     required_fields = ("text",)
@@ -267,7 +274,7 @@ class SingleChoiceRow(AnswerRow):
 
 
 class MultipleResponseRow(AnswerRow):
-    text = forms.CharField(label=_("Answer"), required=False, max_length=1000)
+    text = forms.CharField(label=_("Answer"), required=False, max_length=MAX_ANSWER_TEXT)
     weight = _weight()
     feedback = _feedback()
     content_fields = ("text", "feedback")
@@ -284,7 +291,7 @@ class ShortAnswerRow(AnswerRow):
     text = forms.CharField(
         label=_("Accepted answer"),
         required=False,
-        max_length=500,
+        max_length=MAX_TYPED_ANSWER,
         help_text=_("Compared ignoring capitals and extra spaces."),
     )
     weight = _weight(initial="100", low=0)
@@ -366,8 +373,10 @@ class NumericalRow(AnswerRow):
 
 
 class PairRow(AnswerRow):
-    prompt = forms.CharField(label=_("Item"), required=False, max_length=1000)
-    answer = forms.CharField(label=_("Matching answer"), required=False, max_length=500)
+    prompt = forms.CharField(label=_("Item"), required=False, max_length=MAX_ANSWER_TEXT)
+    answer = forms.CharField(
+        label=_("Matching answer"), required=False, max_length=MAX_TYPED_ANSWER
+    )
     content_fields = required_fields = ("prompt", "answer")
 
     def spec(self) -> ChoiceSpec:
@@ -377,7 +386,7 @@ class PairRow(AnswerRow):
 
 
 class DistractorRow(AnswerRow):
-    answer = forms.CharField(label=_("Extra answer"), required=False, max_length=500)
+    answer = forms.CharField(label=_("Extra answer"), required=False, max_length=MAX_TYPED_ANSWER)
     content_fields = required_fields = ("answer",)
 
     def spec(self) -> ChoiceSpec:
@@ -435,27 +444,6 @@ class SingleChoiceFormSet(AnswerFormSet):
         ]
 
 
-class MultipleResponseFormSet(AnswerFormSet):
-    def clean(self) -> None:
-        if any(self.errors):
-            return
-        weights: list[Decimal] = [form.cleaned_data["weight"] or ZERO for form in self.kept_forms()]
-        right = sum((w for w in weights if w > 0), Decimal("0"))
-        if abs(right - HUNDRED) > Decimal("0.01"):
-            raise ValidationError(
-                _("The weights of the right answers must add up to 100%% (now %(sum)s%%).")
-                % {"sum": plain_number(right)}
-            )
-
-
-class PairFormSet(AnswerFormSet):
-    def clean(self) -> None:
-        if any(self.errors):
-            return
-        if len(self.kept_forms()) < 2:
-            raise ValidationError(_("A matching question needs at least two pairs."))
-
-
 def answer_formset(
     row: type[AnswerRow],
     base: type[AnswerFormSet],
@@ -511,17 +499,32 @@ class Answers:
     """The answers part of the question form for one question type."""
 
     template: ClassVar[str] = ""
+    kind: ClassVar[str] = ""
 
     def __init__(self, data: Mapping[str, Any] | None, choices: Sequence[Choice]) -> None:
         self.data = data
+        self.rule_problems: list[str] = []
 
     @property
     def sections(self) -> list[RowSection]:
         return []
 
     def is_valid(self) -> bool:
+        """Each row's own checks, then the question type's rules: the service's, so that the
+        editor refuses exactly what an import would (`answer_problems`)."""
+        if not self.rows_valid():
+            return False
+        self.rule_problems = answer_problems(self.kind, self.specs())
+        return not self.rule_problems
+
+    def rows_valid(self) -> bool:
         results = [section.formset.is_valid() for section in self.sections]  # every error shown
         return all(results)
+
+    def rule_targets(self) -> list[Problem]:
+        sections = self.sections
+        target = (sections[0].formset.prefix or "") if sections else ""
+        return [Problem(message, target) for message in self.rule_problems]
 
     def specs(self) -> list[ChoiceSpec]:
         return [spec for section in self.sections for spec in section.formset.specs()]
@@ -535,7 +538,7 @@ class Answers:
                 if is_removed(form):
                     continue
                 found += form_problems(form, f"{section.row_label} {number}")
-        return found
+        return found + self.rule_targets()
 
 
 class RowAnswers(Answers):
@@ -576,6 +579,7 @@ class RowAnswers(Answers):
 
 
 class SingleChoiceAnswers(RowAnswers):
+    kind = Kind.SINGLE
     row_class = SingleChoiceRow
     formset_base = SingleChoiceFormSet
     hint = _("Mark the one right answer. Empty rows are left out.")
@@ -592,8 +596,8 @@ class SingleChoiceAnswers(RowAnswers):
 
 
 class MultipleResponseAnswers(RowAnswers):
+    kind = Kind.MULTIPLE
     row_class = MultipleResponseRow
-    formset_base = MultipleResponseFormSet
     hint = _(
         "Give right answers a positive weight adding up to 100%, and wrong ones 0% or a "
         "negative weight (a penalty). A question never scores below 0."
@@ -604,6 +608,7 @@ class MultipleResponseAnswers(RowAnswers):
 
 
 class ShortAnswerAnswers(RowAnswers):
+    kind = Kind.SHORT_ANSWER
     row_class = ShortAnswerRow
     title = _("Accepted answers")
     row_label = _("Accepted answer")
@@ -616,6 +621,7 @@ class ShortAnswerAnswers(RowAnswers):
 
 
 class NumericalAnswers(RowAnswers):
+    kind = Kind.NUMERICAL
     row_class = NumericalRow
     title = _("Accepted numbers")
     row_label = _("Accepted number")
@@ -640,6 +646,7 @@ class NumericalAnswers(RowAnswers):
 
 
 class MatchingAnswers(Answers):
+    kind = Kind.MATCHING
     template = "teach/quiz/_answers_rows.html"
 
     def __init__(self, data: Mapping[str, Any] | None, choices: Sequence[Choice]) -> None:
@@ -648,7 +655,7 @@ class MatchingAnswers(Answers):
         extras = [{"answer": c.text} for c in choices if not c.match_prompt]
         self.pairs = answer_formset(
             PairRow,
-            PairFormSet,
+            AnswerFormSet,
             data=data,
             initial=pairs,
             prefix="pairs",
@@ -679,6 +686,7 @@ class MatchingAnswers(Answers):
 
 
 class TrueFalseAnswers(Answers):
+    kind = Kind.TRUE_FALSE
     template = "teach/quiz/_answers_true_false.html"
 
     def __init__(self, data: Mapping[str, Any] | None, choices: Sequence[Choice]) -> None:
@@ -691,7 +699,7 @@ class TrueFalseAnswers(Answers):
                 initial["right"] = side
         self.form = TrueFalseForm(data, initial=initial, prefix="tf")
 
-    def is_valid(self) -> bool:
+    def rows_valid(self) -> bool:
         return self.form.is_valid()
 
     def specs(self) -> list[ChoiceSpec]:
@@ -706,11 +714,13 @@ class TrueFalseAnswers(Answers):
         ]
 
     def problems(self) -> list[Problem]:
-        return form_problems(self.form)
+        return form_problems(self.form) + self.rule_targets()
 
 
 class NoAnswers(Answers):
     """A description: the prompt is all there is."""
+
+    kind = Kind.DESCRIPTION
 
     def specs(self) -> list[ChoiceSpec]:
         return []

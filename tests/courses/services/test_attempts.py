@@ -360,9 +360,10 @@ def test_attempt_query_counts_do_not_grow_with_the_number_of_questions(
     assert counts[0] == counts[1], counts
 
 
-def test_open_attempt_past_its_deadline_is_graded_at_the_limit_when_opened(
+def test_open_attempt_past_its_deadline_is_shown_as_time_up_and_graded_at_the_limit_on_submit(
     client, practitioner, quiz_course
 ):
+    """Opening the page grades nothing (no GET changes state); its button submits."""
     _course, quiz = quiz_course
     quiz.time_limit_minutes = 5
     quiz.save()
@@ -376,8 +377,14 @@ def test_open_attempt_past_its_deadline_is_graded_at_the_limit_when_opened(
     page = client.get(reverse("courses:attempt", args=[attempt.pk])).content.decode()
 
     attempt.refresh_from_db()
+    assert attempt.is_open
+    assert "Time is up" in page
+    assert reverse("courses:attempt_submit", args=[attempt.pk]) in page
+    result = client.post(reverse("courses:attempt_submit", args=[attempt.pk]), follow=True)
+    attempt.refresh_from_db()
     assert not attempt.is_open
-    assert "Your score" in page
+    assert attempt.submitted_at == attempt.deadline_at
+    assert "Your score" in result.content.decode()
 
 
 def test_the_attempt_page_names_options_by_place_never_by_database_id(client, practitioner):
