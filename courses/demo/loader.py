@@ -246,6 +246,7 @@ def _modules(
     if not items:
         raise where.error("modules", "a course has at least one [[modules]]")
     modules: list[_Module] = []
+    slugs: set[str] = set()
     lesson_number = 0
     for number, item in enumerate(items):
         module_where = module_spans[number] if number < len(module_spans) else where
@@ -268,6 +269,9 @@ def _modules(
                 required={"slug": str, "title": str, "minutes": int},
                 optional={"required": True, "safety_notice": "", "transcript": ""},
             )
+            if lesson["slug"] in slugs:
+                raise lesson_where.error("slug", f"lesson {lesson['slug']} is in the course twice")
+            slugs.add(lesson["slug"])
             lessons.append((lesson_where, lesson))
         modules.append((module_where, module, lessons))
     return modules

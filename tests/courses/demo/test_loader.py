@@ -138,6 +138,14 @@ def test_a_missing_lesson_field_is_refused_at_its_table(demo_copy):
     assert "missing field minutes" in message
 
 
+def test_a_lesson_slug_twice_in_a_course_is_refused_at_the_second(demo_copy):
+    path = demo_copy / "fascia-essentials.md"
+    line = edit(path, 'slug = "continuous-web"', 'slug = "what-fascia-is"')
+    name, at, message = refused(demo_copy)
+    assert (name, at) == (path.name, line)
+    assert "lesson what-fascia-is is in the course twice" in message
+
+
 def test_a_lesson_without_a_body_is_refused_at_its_slug(demo_copy):
     path = demo_copy / "sciatica-piriformis-reasoning.md"
     line = edit(path, 'slug = "referral-first"', 'slug = "referral-first"')
