@@ -1,13 +1,12 @@
-"""Loads the demo courses (courses/demo_content.py) and their quizzes (courses/demo_quizzes/*.gift,
-through the GIFT importer) into the database. Safe to run repeatedly."""
+"""Loads the demo courses (courses/demo/*.md, read by courses.demo.loader) and their quizzes
+(courses/demo/*.gift, through the GIFT importer) into the database. Safe to run repeatedly."""
 
 from datetime import date
-from pathlib import Path
 
 from django.db import transaction
 
 from academy.models import User
-from courses.demo_content import COURSES, TOPICS, DemoCourse
+from courses.demo.loader import DEMO_DIR, DemoCourse, load_catalog
 from courses.models import (
     Accreditation,
     AccreditingBody,
@@ -21,17 +20,16 @@ from courses.models import (
 )
 from courses.services.gift_import import import_gift
 
-QUIZ_DIR = Path(__file__).resolve().parent.parent / "demo_quizzes"
-
 
 @transaction.atomic
 def load_demo_courses() -> list[Course]:
-    """Create or update every demo course to match the content module; returns them in order."""
-    for slug, name in TOPICS:
+    """Create or update every demo course to match its file; returns them in the catalog's order."""
+    catalog = load_catalog()
+    for slug, name in catalog.topics:
         Topic.objects.update_or_create(slug=slug, defaults={"name": name})
-    courses = [_load_course(demo) for demo in COURSES]
+    courses = [_load_course(demo) for demo in catalog.courses]
     by_slug = {course.slug: course for course in courses}
-    for demo in COURSES:
+    for demo in catalog.courses:
         by_slug[demo.slug].prerequisites.set([by_slug[s] for s in demo.prerequisite_slugs])
     return courses
 
@@ -85,7 +83,7 @@ def load_demo_quizzes() -> list[Quiz]:
     """One quiz per file named <course-slug>__<lesson-slug>.gift; a quiz that already has
     questions is left as it is (practitioners' attempts point at its versions)."""
     quizzes = []
-    for path in sorted(QUIZ_DIR.glob("*.gift")):
+    for path in sorted(DEMO_DIR.glob("*.gift")):
         course_slug, lesson_slug = path.stem.split("__")
         lesson = Lesson.objects.get(course__slug=course_slug, slug=lesson_slug)
         quiz, _created = Quiz.objects.get_or_create(

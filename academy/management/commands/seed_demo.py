@@ -55,7 +55,7 @@ class Command(BaseCommand):
             accreditation = load_demo_accreditation()
         for course in courses:
             self.stdout.write(f"  course: {course.title} ({course.get_status_display()})")
-        self.stdout.write(f"  quizzes: {len(quizzes)} (imported from courses/demo_quizzes/*.gift)")
+        self.stdout.write(f"  quizzes: {len(quizzes)} (imported from courses/demo/*.gift)")
         self.stdout.write(f"  accreditation: {accreditation}")
         self.stdout.write(self.style.SUCCESS("Demo accounts (log in with e-mail and password):"))
         for account in DEMO_ACCOUNTS:
