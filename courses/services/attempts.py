@@ -16,12 +16,8 @@ from courses.lib.scoring import (
     score,
 )
 from courses.models import Attempt, Choice, Enrollment, QuestionVersion, Quiz, Response
-from courses.services.progress import (
-    LessonLockedError,
-    NotEnrolledError,
-    published_lessons,
-    record_quiz_pass,
-)
+from courses.selectors.progress import published_lessons
+from courses.services.progress import LessonLockedError, NotEnrolledError, record_quiz_pass
 from courses.services.statistics import queue_quiz_statistics
 
 _shuffler = random.SystemRandom()

@@ -28,13 +28,7 @@ from courses.models import (
     Quiz,
     SignOff,
 )
-from courses.services.enrollment import CourseNotOpenError, enroll
-from courses.services.progress import (
-    LessonLockedError,
-    NotEnrolledError,
-    QuizRequiredError,
-    SignOffRequiredError,
-    complete_lesson,
+from courses.selectors.progress import (
     course_people,
     enrollment_on,
     enrollment_on_published,
@@ -42,6 +36,14 @@ from courses.services.progress import (
     outline_of,
     percent_done,
     published_lessons,
+)
+from courses.services.enrollment import CourseNotOpenError, enroll
+from courses.services.progress import (
+    LessonLockedError,
+    NotEnrolledError,
+    QuizRequiredError,
+    SignOffRequiredError,
+    complete_lesson,
 )
 from learn.forms import CatalogFilterForm
 

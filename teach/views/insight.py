@@ -30,13 +30,8 @@ from courses.models import (
     LessonCompletion,
 )
 from courses.models.catalog import count_of
-from courses.services.insight import (
-    ACTIVE_DAYS,
-    LESSON_ORDER,
-    LessonProgress,
-    Week,
-    course_figures,
-)
+from courses.selectors.insight import ACTIVE_DAYS, LESSON_ORDER, LessonProgress, Week
+from courses.services.insight import course_figures
 from teach.access import taught_course
 
 CSV_CHUNK = 500

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Choice, Lesson, Question, QuestionVersion, Quiz, Response
+from courses.selectors.attempts import ShownQuestion, questions_in_layout
 from courses.services.attempts import current_versions, draw_layout
 from courses.services.questions import (
     MAX_CHOICES,
@@ -31,7 +32,6 @@ from courses.services.questions import (
     update_quiz_settings,
     version_is_frozen,
 )
-from learn.views.quizzes import ShownQuestion, questions_in_layout
 from teach.access import taught_lesson
 from teach.forms.quizzes import (
     Problem,

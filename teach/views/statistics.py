@@ -4,7 +4,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from courses.services.statistics import queue_quiz_statistics, quiz_statistics_report
+from courses.selectors.statistics import quiz_statistics_report
+from courses.services.statistics import queue_quiz_statistics
 from teach.access import taught_quiz
 
 

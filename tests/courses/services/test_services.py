@@ -142,23 +142,3 @@ def test_two_last_lessons_completed_at_once_still_complete_the_course(
         enrollment.refresh_from_db()
         assert enrollment.completed_at is not None, f"attempt {attempt}"
         assert enrollment.completions.count() == 3
-
-
-def test_per_version_memo_reads_what_it_lacks_in_one_call_and_forgets_the_oldest():
-    from courses.services.progress import _PerVersion
-
-    calls: list[list[int]] = []
-
-    def load(course_ids: list[int]) -> dict[int, str]:
-        calls.append(course_ids)
-        return {course_id: f"course {course_id}" for course_id in course_ids}
-
-    memo = _PerVersion(load, size=3)
-    assert memo.get_many([(1, "a"), (2, "a")]) == ["course 1", "course 2"]
-    assert memo.get_many([(1, "a"), (3, "a")]) == ["course 1", "course 3"]
-    assert calls == [[1, 2], [3]]
-
-    memo.get_many([(2, "b")])  # a new version is a new key; a fourth key drops the oldest
-    memo.get_many([(3, "a")])
-    memo.get_many([(1, "a")])
-    assert calls == [[1, 2], [3], [2], [1]]
