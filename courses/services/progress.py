@@ -9,7 +9,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from academy.models import User
-from courses.lib.outline import Outline, State, as_percent, build_outline, required_progress
+from courses import rules
+from courses.lib.outline import Outline, State, build_outline
 from courses.models import Course, CourseInstructor, Enrollment, Lesson, LessonCompletion, Quiz
 from courses.services.certificates import issue_certificate_task, request_certificate
 
@@ -237,22 +238,28 @@ def outline_of(
 
 def percent_done(enrollment: Enrollment) -> int:
     """Required published lessons completed, as a whole percentage (100 once the course is)."""
-    if enrollment.completed_at:
-        return 100
+    if enrollment.completed_at is not None:  # 100 whatever the lessons: none is loaded
+        return rules.progress_percent(0, 0, completed=True)
     done = set(enrollment.completed_lesson_ids)  # type: ignore[attr-defined]
-    return as_percent(*required_progress(published_lessons(enrollment.course), done))
+    return rules.progress_percent(
+        *rules.required_progress(published_lessons(enrollment.course), done)
+    )
 
 
 def requirements_met(enrollment: Enrollment) -> bool:
-    """The course completion rule, in one place: every required published lesson is complete (a
-    lesson with a quiz only once its quiz is passed, a practical one only once an instructor has
-    signed it off)."""
-    return not (
+    """Whether the enrollment meets courses.rules' completion rule: one query, a flag per
+    required published lesson of the course."""
+    done = list(
         Lesson.objects.published()
         .filter(course_id=enrollment.course_id, required=True)
-        .exclude(completions__enrollment=enrollment)
-        .exists()
+        .annotate(
+            done=Exists(
+                LessonCompletion.objects.filter(enrollment=enrollment, lesson=OuterRef("pk"))
+            )
+        )
+        .values_list("done", flat=True)
     )
+    return rules.requirements_met(sum(done), len(done))
 
 
 def complete_lesson(*, practitioner: User, lesson: Lesson) -> LessonCompletion:
