@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.database import django_environment, fresh_database, setup_django  # noqa: E402
+from bench.common import celery_worker, django_environment, fresh_database, setup_django  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_certificates"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
@@ -104,21 +104,9 @@ def main() -> None:
     # --- throughput with 1 and 2 workers -------------------------------------------------------
     def start_workers(concurrency: int) -> subprocess.Popen[bytes]:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "academy",
-                "worker",
-                "--pool=prefork",
-                f"--concurrency={concurrency}",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=WARNING",
-                "--hostname",
-                f"bench{concurrency}@localhost",
-            ],
+            celery_worker(
+                sys.executable, concurrency=concurrency, hostname=f"bench{concurrency}@localhost"
+            ),
             cwd=ROOT,
             env={**os.environ, **env},
             stdout=subprocess.DEVNULL,

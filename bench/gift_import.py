@@ -12,7 +12,6 @@ Prints the slowest of the runs, in milliseconds. Run by hand; it never fails a b
 """
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.database import fresh_database, setup_django  # noqa: E402
+from bench.common import start_django  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_gift"
 KB = 1024
@@ -40,24 +39,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-    fresh_database(url)
-    setup_django(url)
-    from academy.celery import app
-
     # The import task goes to the in-memory broker: a worker runs it, not the request.
-    app.conf.task_always_eager = False
-    from django.conf import settings
-    from django.core.management import call_command
+    start_django(DEFAULT_DB, queue_tasks=True, plain_static=True)
     from django.test import Client
     from django.urls import reverse
 
-    call_command("migrate", verbosity=0)
-    # Pages link static files by name only: no collectstatic manifest is needed to render them.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     from courses.models import GiftImport, Quiz
     from courses.services.gift_import import MAX_GIFT_BYTES, run_import
     from tests.factories import UserFactory, course_with_lessons, teach

@@ -9,7 +9,6 @@ visitor behind a proxy makes them. Run by hand; it never fails a build.
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,13 +19,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from bench.common import free_port  # noqa: E402
 
 
 def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:

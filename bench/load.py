@@ -34,20 +34,23 @@ import os
 import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.database import fresh_database  # noqa: E402
+from bench.common import (  # noqa: E402
+    celery_worker,
+    free_port,
+    fresh_database,
+    gunicorn,
+    wait_for_http,
+)
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_load"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/12"
@@ -71,12 +74,6 @@ FASCIA, STRETCHING, TEACHING = (
     "stretching-glutes-hips-back",
     "teaching-self-management",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def ensure_loadenv() -> Path:
@@ -252,21 +249,6 @@ def stop(process: subprocess.Popen[bytes] | None, grace: float = 30) -> None:
         process.wait(timeout=10)
     except ProcessLookupError:
         pass
-
-
-def wait_for_http(url: str, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
 
 
 def wait_for_worker(redis_url: str, hostname: str, process: subprocess.Popen[bytes]) -> None:
@@ -502,37 +484,13 @@ def main() -> None:
 
         worker_name = "load@localhost"
         worker = start(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "academy",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=2",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=WARNING",
-                "--hostname",
-                worker_name,
-            ],
+            celery_worker(sys.executable, concurrency=2, hostname=worker_name),
             env,
             work / "worker.log",
         )
         processes.append(worker)
         server = start(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "academy.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers=2",
-                *GUNICORN_FLAGS,
-                "--log-level=warning",
-            ],
+            gunicorn(sys.executable, port=port, workers=2, flags=GUNICORN_FLAGS),
             env,
             work / "gunicorn.log",
         )

@@ -14,26 +14,24 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import string
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.database import django_environment, existing_database  # noqa: E402
+from bench.common import (  # noqa: E402
+    django_environment,
+    existing_database,
+    free_port,
+    gunicorn,
+    logged_in_session,
+    wait_for_http,
+)
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_pages"
 COURSES, LESSONS_PER_COURSE, PRACTITIONERS = 30, 20, 2000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def fill() -> tuple[str, str, str]:
@@ -42,8 +40,6 @@ def fill() -> tuple[str, str, str]:
     import django
 
     django.setup()
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.utils.crypto import get_random_string
 
     from academy.models import User
@@ -128,18 +124,14 @@ def fill() -> tuple[str, str, str]:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     user = User.objects.get(email="p0@bench.example")
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "academy.auth.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
+    session_key = logged_in_session(user, "django.contrib.sessions.backends.db")
     enrollment = Enrollment.objects.filter(practitioner=user).select_related("course").first()
     assert enrollment is not None
     lesson = Lesson.objects.filter(course=enrollment.course).order_by("position").first()
     assert lesson is not None
     # A browser that has logged in also holds the CSRF cookie, so pages only mask its secret.
     csrf_secret = get_random_string(32, string.ascii_letters + string.digits)
-    cookies = f"sessionid={session.session_key}; csrftoken={csrf_secret}"
+    cookies = f"sessionid={session_key}; csrftoken={csrf_secret}"
     return cookies, enrollment.course.slug, lesson.slug
 
 
@@ -192,18 +184,7 @@ def main() -> None:
     workers = 2 if args.redis else 1
     port = free_port()
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "academy.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
+        gunicorn(sys.executable, port=port, workers=workers),
         cwd=ROOT,
         env=env,
     )
@@ -221,13 +202,7 @@ def main() -> None:
         ("login", "/accounts/login/", None),
     ]
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(base + "/bench/bare/", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_for_http(base + "/bench/bare/", server, seconds=30)
         # Each round measures the floor and then every page, and each page's ratio is taken to
         # that round's floor: this machine's speed drifts by 10-20 % over minutes, so a single
         # round's ratios move with it. The median round is reported, with the range.

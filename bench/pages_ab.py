@@ -14,14 +14,18 @@ import argparse
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.database import django_environment, existing_database  # noqa: E402
-from bench.pages import DEFAULT_DB, fill, free_port, wrk  # noqa: E402
+from bench.common import (  # noqa: E402
+    django_environment,
+    existing_database,
+    free_port,
+    gunicorn,
+    wait_for_http,
+)
+from bench.pages import DEFAULT_DB, fill, wrk  # noqa: E402
 
 REDIS = {"before": "redis://127.0.0.1:6379/7", "after": "redis://127.0.0.1:6379/9"}
 
@@ -32,8 +36,7 @@ def serve(root: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=root, env=env, check=True)
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "academy.wsgi:application"]
-    command += ["--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"]
+    command = gunicorn(sys.executable, port=port, workers=2)
     return subprocess.Popen(command, cwd=root, env=env), f"http://127.0.0.1:{port}"
 
 
@@ -67,14 +70,8 @@ def main() -> None:
     ]
     results: dict[str, list[list[float]]] = {name: [] for name in servers}
     try:
-        for _, url in servers.values():
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                try:
-                    urllib.request.urlopen(url + "/bench/bare/", timeout=2).read()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        for process, url in servers.values():
+            wait_for_http(url + "/bench/bare/", process, seconds=30)
         for number in range(args.rounds):
             order = ("before", "after") if number % 2 == 0 else ("after", "before")
             measured: dict[str, list[float]] = {name: [] for name in servers}

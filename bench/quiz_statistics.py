@@ -17,7 +17,6 @@ The goal is a computation under 1 s. Run by hand; it prints figures and never fa
 
 import argparse
 import json
-import os
 import random
 import sys
 import time
@@ -32,7 +31,7 @@ ROOT = HERE.parent
 # standard library's `statistics` module wherever a library imports it.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
-from bench.database import fresh_database, setup_django  # noqa: E402
+from bench.common import start_django  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_statistics"
 QUESTIONS = 20
@@ -44,21 +43,9 @@ def main() -> None:
     parser.add_argument("--retakes", type=int, default=1_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-    fresh_database(url)
-    setup_django(url)
-    from django.conf import settings
-
-    # Pages link static files by name only: no collectstatic manifest is needed to render them.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    from django.core.management import call_command
+    start_django(DEFAULT_DB, plain_static=True)
     from django.db import connection
     from django.test import Client
-
-    call_command("migrate", verbosity=0)
 
     from courses.services.statistics import compute_quiz_statistics
 

@@ -11,7 +11,6 @@ Prints per-request milliseconds, throughput and ratios. Run by hand; it never fa
 
 import argparse
 import gc
-import os
 import statistics
 import sys
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.database import fresh_database, setup_django  # noqa: E402
+from bench.common import start_django  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_quizzes"
 
@@ -29,19 +28,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--attempts", type=int, default=200)
     args = parser.parse_args()
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-    fresh_database(url)
-    setup_django(url)
-    from academy.celery import app
-
     # Tasks a submit sends (item statistics) run on a worker in production, not inside the
     # request; here they go to the in-memory broker and stay out of the timings.
-    app.conf.task_always_eager = False
-    from django.core.management import call_command
+    start_django(DEFAULT_DB, queue_tasks=True)
     from django.test import Client
     from django.urls import reverse
 
-    call_command("migrate", verbosity=0)
     from courses.models import Attempt, Choice
     from courses.services.attempts import save_answers, start_attempt, submit_attempt
     from courses.services.enrollment import enroll

@@ -16,7 +16,9 @@ sequential scans of large tables and the statements slower than 5 ms.
 Last, unless --no-try, it applies the changes listed in changes() (indexes built with SQL in this
 database, settings given with ALTER DATABASE, proposed view and query functions swapped in this
 process), measures again, prints both tables side by side and each change as the application
-should make it, and undoes them (indexes kept with --keep).
+should make it, and undoes them (indexes kept with --keep). What it proposed before (COUNT(*) in
+count_of, the register's pages, the indexes, JIT off, the certificates' course) is in the
+application now, so both runs measure the application's own code.
 
 Run by hand; it never fails a build. The verification rate limit is switched off for the run, and
 the local cache is given room for every session, as Redis has in production.
@@ -41,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # a standard library module.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
-from bench.database import fresh_database, setup_django  # noqa: E402
+from bench.common import logged_in_session, plain_static_storages, start_django  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_scale"
 GOAL_P95_MS = 50.0
@@ -128,201 +130,25 @@ def swap(label: str, lasting: str, name: str, replacement: Callable[..., Any]) -
     )
 
 
-def count_of(queryset: Any) -> Any:
-    """Proposed courses.models.catalog.count_of: COUNT(*) instead of COUNT(id)."""
-    from django.db.models import BigIntegerField, Func, Subquery, Value
-    from django.db.models.expressions import Star
-    from django.db.models.functions import Coalesce
-
-    counted = (
-        queryset.order_by()
-        .annotate(group=Value(1))
-        .values("group")
-        .annotate(n=Func(Star(), function="COUNT", output_field=BigIntegerField()))
-        .values("n")[:1]
-    )
-    return Coalesce(Subquery(counted), 0)
-
-
-REGISTER_PAGE = 25
-DENORMALIZED_COURSE = False
-
-
-def register(request: Any, course: str) -> Any:
-    """Proposed teach.views.certificates.register: one page of 25 (?page=N), the heavy JSON
-    columns left in the database, and the counts by status over the whole course."""
-    from django.core.paginator import Paginator
-    from django.db import connection
-    from django.db.models import Count, Prefetch
-    from django.shortcuts import get_object_or_404, render
-
-    from courses.models import Certificate, CertificateEvent
-    from teach.access import taught_courses
-
-    course_obj = get_object_or_404(taught_courses(request, staff=True), slug=course)
-    if DENORMALIZED_COURSE:
-        # Stands in for Certificate.course and its (course, -created_at, -id) index: the
-        # trial keeps them in a side table instead of rewriting the certificates.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT status, count(*) FROM try_certificate_course WHERE course_id = %s"
-                " GROUP BY status",
-                [course_obj.pk],
-            )
-            counts = dict(cursor.fetchall())
-            page_number = max(1, int(request.GET.get("page", "1") or 1))
-            cursor.execute(
-                "SELECT certificate_id FROM try_certificate_course WHERE course_id = %s"
-                " ORDER BY created_at DESC, certificate_id DESC LIMIT %s OFFSET %s",
-                [course_obj.pk, REGISTER_PAGE, (page_number - 1) * REGISTER_PAGE],
-            )
-            in_course = Certificate.objects.filter(pk__in=[r[0] for r in cursor.fetchall()])
-    else:
-        in_course = Certificate.objects.filter(enrollment__course=course_obj)
-        counts = dict(in_course.order_by().values_list("status").annotate(n=Count("*")))
-    unused = ("snapshot", "credential", "credential_jwt")
-    listed = (
-        in_course.select_related("enrollment__practitioner", "superseded_by")
-        .defer(*unused, *(f"superseded_by__{f}" for f in unused))
-        .prefetch_related(
-            Prefetch("events", queryset=CertificateEvent.objects.select_related("actor"))
-        )
-        .order_by("-created_at", "-id")
-    )
-    if DENORMALIZED_COURSE:
-        page = list(listed)
-    else:
-        paginator = Paginator(listed, REGISTER_PAGE)
-        paginator.count = sum(counts.values())  # type: ignore[misc]  # known: no COUNT query
-        page = paginator.get_page(request.GET.get("page"))
-    certificates = list(page)
-    # get_FOO_display() builds the whole choices dict, translating every label, on each call:
-    # once per page instead (the template would read `status_label` and `kind_label`).
-    status_labels = dict(Certificate.Status.choices)
-    kind_labels = dict(CertificateEvent.Kind.choices)
-    for certificate in certificates:
-        certificate.status_label = status_labels[certificate.status]
-        certificate.get_status_display = partial(str, certificate.status_label)
-        for event in certificate.events.all():
-            event.kind_label = kind_labels[event.kind]
-            event.get_kind_display = partial(str, event.kind_label)
-    context = {
-        "course": course_obj,
-        "certificates": certificates,
-        "page": page,
-        "counts": [(Certificate.Status(s).label, n) for s, n in sorted(counts.items())],
-        "statuses": Certificate.Status,
-    }
-    return render(request, "teach/certificates/register.html", context)
-
-
-def denormalize_course() -> None:
-    global DENORMALIZED_COURSE
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            CREATE TABLE try_certificate_course AS
-            SELECT c.id AS certificate_id, e.course_id, c.created_at, c.status
-            FROM courses_certificate c JOIN courses_enrollment e ON e.id = c.enrollment_id
-            """
-        )
-        cursor.execute(
-            "CREATE INDEX try_certificate_course_newest ON try_certificate_course"
-            " (course_id, created_at DESC, certificate_id DESC) INCLUDE (status)"
-        )
-        # Autocommit: VACUUM sets the visibility map that index-only scans need.
-        cursor.execute("VACUUM ANALYZE try_certificate_course")
-    DENORMALIZED_COURSE = True
-
-
-def undo_denormalize_course() -> None:
-    global DENORMALIZED_COURSE
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS try_certificate_course")
-    DENORMALIZED_COURSE = False
-
-
 def changes(database: str) -> list[Change]:
     import gc
 
     return [
         Change(
             "gc.freeze() after start-up",
-            "academy/wsgi.py, after get_wsgi_application(): gc.freeze()  # the ~110,000"
-            " objects of a started site are never garbage: full collections skip them",
+            "as academy/wsgi.py already does in production (this process does not start through"
+            " it): the ~110,000 objects of a started site are never garbage, full collections"
+            " skip them",
             gc.freeze,
             gc.unfreeze,
         ),
         sql_change(
-            "JIT off",
-            'academy/settings.py, PostgreSQL branch: DATABASES["default"]["OPTIONS"] = '
-            '{"options": "-c jit=off -c random_page_cost=1.1"}  # (or in postgresql.conf)'
-            " JIT compiling costs 100-400 ms on a page query",
-            f'ALTER DATABASE "{database}" SET jit = off',
-            f'ALTER DATABASE "{database}" RESET jit',
-        ),
-        sql_change(
             "random_page_cost 1.1 (SSD)",
-            "with jit=off above: PostgreSQL's default of 4 prices an index probe as a disk seek,"
-            " and picks a sequential scan of a large table instead of a few thousand probes",
+            "academy/settings.py, PostgreSQL branch: options '-c jit=off -c random_page_cost=1.1'"
+            " (or in postgresql.conf): PostgreSQL's default of 4 prices an index probe as a disk"
+            " seek, and picks a sequential scan of a large table instead of a few thousand probes",
             f'ALTER DATABASE "{database}" SET random_page_cost = 1.1',
             f'ALTER DATABASE "{database}" RESET random_page_cost',
-        ),
-        swap(
-            "count_of counts rows with COUNT(*)",
-            "courses/models/catalog.py count_of: .annotate(n=Func(Star(), function='COUNT',"
-            " output_field=BigIntegerField())) (from django.db.models.expressions import Star):"
-            " COUNT(id) reads every row from the table, COUNT(*) is answered from the index",
-            "courses.models.catalog.count_of",
-            count_of,
-        ),
-        sql_change(
-            "certificates that need attention, failed included",
-            "Certificate.Meta.indexes: models.Index(fields=['status', 'created_at'],"
-            " condition=Q(status__in=['pending', 'rendering', 'blocked', 'failed']),"
-            " name='certificate_unfinished')  # 'failed' added: the teaching dashboard counts them",
-            "CREATE INDEX try_certificate_attention ON courses_certificate (status, created_at)"
-            " WHERE status IN ('pending', 'rendering', 'blocked', 'failed')",
-            "DROP INDEX IF EXISTS try_certificate_attention",
-        ),
-        sql_change(
-            "attempts by quiz, covering",
-            "Attempt.Meta.indexes: models.Index(fields=['quiz', 'practitioner'],"
-            " include=['number', 'started_at', 'submitted_at', 'passed'],"
-            " name='attempt_quiz_practitioner')  # then quiz = ForeignKey(..., db_index=False)",
-            "CREATE INDEX try_attempt_quiz_practitioner ON courses_attempt (quiz_id,"
-            " practitioner_id) INCLUDE (number, started_at, submitted_at, passed)",
-            "DROP INDEX IF EXISTS try_attempt_quiz_practitioner",
-        ),
-        sql_change(
-            "completions by lesson and date",
-            "LessonCompletion.Meta.indexes: models.Index(fields=['lesson', 'completed_at'],"
-            " name='completion_lesson_done')  # then lesson = ForeignKey(..., db_index=False)",
-            "CREATE INDEX try_completion_lesson_done ON courses_lessoncompletion (lesson_id,"
-            " completed_at)",
-            "DROP INDEX IF EXISTS try_completion_lesson_done",
-        ),
-        Change(
-            "certificates carry their course",
-            "Certificate.course = models.ForeignKey(Course, on_delete=models.PROTECT,"
-            " related_name='certificates', editable=False)  # copied from the enrollment where"
-            " certificates are created (issuing services), filled by a data migration;"
-            " Meta.indexes: models.Index(fields=['course', '-created_at', '-id'],"
-            " include=['status'], name='certificate_course_newest'); the register then"
-            " filters Certificate.objects.filter(course=course_obj)",
-            denormalize_course,
-            undo_denormalize_course,
-        ),
-        swap(
-            "register: 25 a page, without the JSON columns",
-            "teach/views/certificates.py register: as bench/scale.py register, and a pager in"
-            " templates/teach/certificates/register.html",
-            "teach.views.certificates.register",
-            register,
         ),
     ]
 
@@ -570,20 +396,9 @@ class Clients:
     def login(self, user_id: int) -> None:
         if user_id in self._sessions:
             return
-        from importlib import import_module
-
-        from django.conf import settings
-        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
         from academy.models import User
 
-        user = User.objects.get(pk=user_id)
-        session = import_module(settings.SESSION_ENGINE).SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "academy.auth.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        self._sessions[user_id] = session.session_key
+        self._sessions[user_id] = logged_in_session(User.objects.get(pk=user_id))
 
     def __call__(self, user_id: int | None) -> Any:
         from http.cookies import SimpleCookie
@@ -790,27 +605,19 @@ def main() -> None:
     parser.add_argument("--no-try", action="store_true", help="do not try the changes")
     parser.add_argument("--keep", action="store_true", help="leave the indexes tried in place")
     args = parser.parse_args()
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-    if not args.skip_fill:
-        fresh_database(url)
-    setup_django(url)
+    url = start_django(DEFAULT_DB, fresh=not args.skip_fill)
     # A failing page is reported in the table; its traceback would bury the figures.
     logging.getLogger("django.request").setLevel(logging.CRITICAL)
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import override_settings
 
-    call_command("migrate", verbosity=0)
     if not args.skip_fill:
         fill(url)
 
     limits = {k: v for k, v in settings.ACCOUNT_RATE_LIMITS.items() if k != "verify_certificate"}
     # Plain static URLs: the manifest storage would need a collectstatic into the shared var/.
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    storages = plain_static_storages(settings.STORAGES)
     # Redis in production: a local cache with room for every session and card, not 300 entries.
     caches = {
         **settings.CACHES,

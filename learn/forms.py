@@ -1,8 +1,10 @@
-"""The learner's forms: the catalog's filters."""
+"""The learner's and the public's forms: the catalog's filters, the certificate PDF check."""
 
+import hashlib
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -48,3 +50,25 @@ class CatalogFilterForm(forms.Form):
         if data["hours"]:
             courses = courses.filter(HOURS_RANGES[data["hours"]][1])
         return courses
+
+
+MAX_PDF_CHECK_BYTES = 5 * 1024 * 1024
+
+
+class PdfCheckForm(forms.Form):
+    file = forms.FileField(
+        label=_("PDF file"),
+        help_text=_("The file is compared with the one issued, by its SHA-256 digest. Max 5 MB."),
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_PDF_CHECK_BYTES:
+            raise ValidationError(_("The file is larger than 5 MB: it is not one of ours."))
+        head = upload.read(5)
+        if head != b"%PDF-":
+            raise ValidationError(_("That file is not a PDF."))
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():  # from the start again
+            digest.update(chunk)
+        return digest.hexdigest().encode()

@@ -7,12 +7,14 @@ checking only: this module runs on whatever lessons and modules it is handed.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+
+from courses import rules
 
 if TYPE_CHECKING:
     from courses.models import Lesson, Module
@@ -56,7 +58,11 @@ class Outline:
 
     @property
     def percent(self) -> int:
-        return as_percent(self.required_done, self.required_total)
+        """The required lessons done as a percentage, beside their count. The outline does not
+        know whether the enrollment was completed (a completed course with a required lesson
+        added later shows that lesson open here); the course page and My learning show it as
+        the progress only while the enrollment is not completed, where the two are the same."""
+        return rules.progress_percent(self.required_done, self.required_total)
 
     @property
     def total_minutes(self) -> int:
@@ -79,17 +85,6 @@ class Outline:
             if entry.state is State.OPEN:
                 return entry.lesson
         return self.entries[0].lesson if self.entries else None
-
-
-def required_progress(lessons: Iterable[Lesson], done: Container[int]) -> tuple[int, int]:
-    """How many of the required lessons are done, and how many there are: the course's progress
-    counts only these."""
-    required = [lesson.pk for lesson in lessons if lesson.required]
-    return sum(1 for pk in required if pk in done), len(required)
-
-
-def as_percent(done: int, total: int) -> int:
-    return round(100 * done / total) if total else 0
 
 
 def build_outline(
@@ -122,7 +117,7 @@ def build_outline(
         modules[lesson.module_id].lessons.append(entry)
         if blocking is None and lesson.required and lesson.pk not in done:
             blocking = lesson
-    required_done, required_total = required_progress(lessons, done)
+    required_done, required_total = rules.required_progress(lessons, done)
     return Outline(
         key="|".join(f"{e.lesson.pk}:{e.state}" for e in entries),
         modules=list(modules.values()),

@@ -12,7 +12,8 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
 from academy.models import User
-from courses.lib.outline import Outline, as_percent, build_outline, required_progress
+from courses import rules
+from courses.lib.outline import Outline, build_outline
 from courses.models import Course, CourseInstructor, Enrollment, Lesson, Quiz
 
 T = TypeVar("T")
@@ -223,7 +224,9 @@ def outline_of(
 
 def percent_done(enrollment: Enrollment) -> int:
     """Required published lessons completed, as a whole percentage (100 once the course is)."""
-    if enrollment.completed_at:
-        return 100
+    if enrollment.completed_at is not None:  # 100 whatever the lessons: none is loaded
+        return rules.progress_percent(0, 0, completed=True)
     done = set(enrollment.completed_lesson_ids)  # type: ignore[attr-defined]
-    return as_percent(*required_progress(published_lessons(enrollment.course), done))
+    return rules.progress_percent(
+        *rules.required_progress(published_lessons(enrollment.course), done)
+    )

@@ -1,17 +1,13 @@
 """The practitioner's certificates, public verification and the signing keys (the register that
 instructors and staff keep is in teach/views/certificates.py)."""
 
-import hashlib
 from typing import Any
 
 from allauth.core.ratelimit import consume_or_429
-from django import forms
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -23,8 +19,7 @@ from courses.services.certificates import (
     issuer,
     public_keys,
 )
-
-MAX_PDF_CHECK_BYTES = 5 * 1024 * 1024
+from learn.forms import PdfCheckForm
 
 
 def _snapshot(certificate: Certificate) -> CertificateSnapshot | None:
@@ -83,25 +78,6 @@ def certificate_json(request: HttpRequest, code: str) -> JsonResponse:
 
 
 # --- public verification ---------------------------------------------------------------------
-
-
-class PdfCheckForm(forms.Form):
-    file = forms.FileField(
-        label=_("PDF file"),
-        help_text=_("The file is compared with the one issued, by its SHA-256 digest. Max 5 MB."),
-    )
-
-    def clean_file(self) -> bytes:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_PDF_CHECK_BYTES:
-            raise ValidationError(_("The file is larger than 5 MB: it is not one of ours."))
-        head = upload.read(5)
-        if head != b"%PDF-":
-            raise ValidationError(_("That file is not a PDF."))
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():  # from the start again
-            digest.update(chunk)
-        return digest.hexdigest().encode()
 
 
 def _over_the_limit(request: HttpRequest) -> HttpResponse | None:

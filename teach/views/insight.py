@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from courses import rules
 from courses.lib.charts import Bar, bar_chart, column_chart
 from courses.lib.csv_export import write_rows
 from courses.models import (
@@ -173,11 +174,9 @@ def _progress_rows(course: Course, required_total: int) -> Iterator[list[object]
         chunk_size=CSV_CHUNK
     ):
         # The learner's own pages count a completed course as 100% even when a lesson was
-        # added after they finished; the export agrees with what they see.
-        if completed_at is not None:
-            percent = 100
-        else:
-            percent = round(100 * done / required_total) if required_total else 0  # type: ignore[operator]
+        # added after they finished; the export agrees with what they see (courses.rules).
+        completed = completed_at is not None
+        percent = rules.progress_percent(done, required_total, completed=completed)  # type: ignore[arg-type]
         yield [
             name,
             email,

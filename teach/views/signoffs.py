@@ -3,7 +3,6 @@ learn/views/signoffs.py)."""
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch
@@ -18,18 +17,7 @@ from courses.models import Enrollment, Lesson, SignOff
 from courses.services import signoffs
 from courses.services.progress import LessonLockedError
 from teach.access import taught_course, taught_courses
-
-
-class SignOffForm(forms.Form):
-    assessed_on = forms.DateField(
-        label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    note = forms.CharField(
-        label=_("What you assessed"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        help_text=_("Shown to the practitioner, e.g. the technique and the client set-up."),
-    )
+from teach.forms.signoffs import SignOffForm
 
 
 def _user(request: HttpRequest) -> User:
