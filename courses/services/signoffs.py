@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academy.models import User
-from courses.models import Course, CourseInstructor, Enrollment, Lesson, SignOff
+from courses.models import CourseInstructor, Enrollment, Lesson, SignOff
+from courses.permissions import Action, policy
 from courses.services.progress import NotEnrolledError, record_sign_off
 
 
@@ -49,7 +50,7 @@ def request_sign_off(*, practitioner: User, lesson: Lesson, note: str = "") -> S
 
 
 def _check_teaches(instructor: User, lesson: Lesson) -> None:
-    if not Course.objects.taught_by(instructor).filter(pk=lesson.course_id).exists():
+    if not policy.courses(instructor, Action.SIGN_OFF).filter(pk=lesson.course_id).exists():
         raise NotTeachingError
 
 
