@@ -105,6 +105,8 @@ class CoursePermissionPolicy:
         rule = self.rule(action)
         if rule.staff_anywhere and _is_staff(user):
             return Course.objects.all()
+        if not _is_instructor(user):
+            return Course.objects.none()
         taught = Course.objects.taught_by(user)
         if rule.roles == ANY_ROLE or (rule.staff_with_role and _is_staff(user)):
             return taught

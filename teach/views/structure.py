@@ -232,7 +232,7 @@ def _render_editor(
         .select_related("instructor")
         .order_by("position", "id")
     )
-    is_owner = course.my_role == OWNER  # type: ignore[attr-defined]
+    is_owner = policy.has_permission(request.user, Action.MANAGE_INSTRUCTORS, course)
     context = _tree_context(course) | {
         "form": form or CourseForm(instance=course),
         "preview_html": preview_html,
