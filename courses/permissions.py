@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from courses.models import Course, CourseInstructor
 from courses.models.catalog import CourseQuerySet
@@ -39,7 +39,7 @@ class Action(StrEnum):
     DELETE = "delete"
     MANAGE_INSTRUCTORS = "manage_instructors"
     MANAGE_ACCREDITATIONS = "manage_accreditations"
-    SIGN_OFF = "sign_off"  # assess practical lessons (whom: signoffs.assessable_by)
+    SIGN_OFF = "sign_off"  # assess practical lessons (whom: `assessable`)
     VIEW_INSIGHT = "view_insight"  # the course's insight and its CSV exports
     VIEW_QUIZ_STATISTICS = "view_quiz_statistics"  # a quiz's item statistics
     VIEW_REGISTER = "view_register"  # the certificate register
@@ -140,6 +140,20 @@ class CoursePermissionPolicy:
         if role is None:
             return False
         return role in rule.roles or (rule.staff_with_role and _is_staff(user))
+
+    def assessable(self, user: Any, *, via: str = "") -> Q:
+        """The condition on enrollments (or, with `via="enrollment__"`, on rows that point at one)
+        that the instructor may assess: never their own, and a fellow instructor's of the same
+        course only when the assessor is staff. A sign-off earns CE hours, so nobody certifies
+        themselves, and co-instructors do not certify one another."""
+        practitioner, course = f"{via}practitioner", f"{via}course"
+        condition = ~Q(**{practitioner: user.pk})
+        if not _is_staff(user):
+            teaches = CourseInstructor.objects.filter(
+                course=OuterRef(course), instructor=OuterRef(practitioner)
+            )
+            condition &= Q(~Exists(teaches))
+        return condition
 
     def may_grant_instructor_status(self, user: Any) -> bool:
         """Staff alone grant and withdraw instructor status (not a course's question)."""

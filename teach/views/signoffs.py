@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from academy.models import User
 from courses.models import Course, Enrollment, Lesson, SignOff
-from courses.permissions import Action
+from courses.permissions import Action, policy
 from courses.services import signoffs
 from courses.services.progress import LessonLockedError
 from teach.access import course_permission_required, permitted_courses
@@ -44,7 +44,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Requests waiting for an instructor, oldest first, across the courses the user teaches."""
     waiting = (
         SignOff.objects.filter(
-            signoffs.assessable_by(_user(request), via="enrollment__"),
+            policy.assessable(_user(request), via="enrollment__"),
             lesson__course__in=permitted_courses(request, Action.SIGN_OFF),
             requested_at__isnull=False,
             signed_off_at__isnull=True,
@@ -73,7 +73,7 @@ def course_sign_offs(request: HttpRequest, course: str, *, course_obj: Course) -
         Enrollment.objects.filter(course=course_obj)
         .annotate(
             assessable=ExpressionWrapper(
-                signoffs.assessable_by(_user(request)), output_field=BooleanField()
+                policy.assessable(_user(request)), output_field=BooleanField()
             )
         )
         .select_related("practitioner")

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from courses.models import Course, CourseInstructor
+from courses.models import Course, CourseInstructor, Enrollment, SignOff
 from courses.permissions import RULES, Action, policy
 from tests.factories import CourseFactory, UserFactory, teach
 
@@ -150,3 +150,30 @@ def test_withdrawing_instructor_status_ends_an_owners_access_at_once(world):
     for action in Action:
         assert not policy.has_permission(owner, action, course), action
         assert not policy.courses(owner, action).exists(), action
+
+
+def test_whom_an_instructor_may_sign_off(world):
+    """Never themselves; a co-instructor of the course only when the assessor is staff."""
+    course = world["course"]
+    learner = UserFactory.create()
+    enrolled = {
+        name: Enrollment.objects.create(practitioner=user, course=course)
+        for name, user in [
+            ("learner", learner),
+            ("owner", world["owner"]),
+            ("editor", world["editor"]),
+        ]
+    }
+
+    def assessable(assessor: Any) -> set[str]:
+        ids = set(
+            Enrollment.objects.filter(policy.assessable(assessor)).values_list("pk", flat=True)
+        )
+        return {name for name, enrollment in enrolled.items() if enrollment.pk in ids}
+
+    assert assessable(world["owner"]) == {"learner"}
+    assert assessable(world["editor"]) == {"learner"}
+    assert assessable(world["staff_with_role"]) == {"learner", "owner", "editor"}
+    # Through a row that points at an enrollment, as the sign-off queue asks.
+    via = policy.assessable(world["owner"], via="enrollment__")
+    assert not SignOff.objects.filter(via).exists()
