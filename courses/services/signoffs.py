@@ -5,12 +5,12 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academy.models import User
-from courses.models import Course, CourseInstructor, Enrollment, Lesson, SignOff
+from courses.models import Enrollment, Lesson, SignOff
+from courses.permissions import Action, policy
 from courses.services.progress import NotEnrolledError, record_sign_off
 
 
@@ -49,29 +49,18 @@ def request_sign_off(*, practitioner: User, lesson: Lesson, note: str = "") -> S
 
 
 def _check_teaches(instructor: User, lesson: Lesson) -> None:
-    if not Course.objects.taught_by(instructor).filter(pk=lesson.course_id).exists():
+    if not policy.courses(instructor, Action.SIGN_OFF).filter(pk=lesson.course_id).exists():
         raise NotTeachingError
-
-
-def assessable_by(instructor: User, *, via: str = "") -> Q:
-    """The condition on enrollments (or, with `via="enrollment__"`, on rows that point at one)
-    that the instructor may assess: never their own, and a fellow instructor's of the same
-    course only when the assessor is staff. A sign-off earns CE hours, so nobody certifies
-    themselves, and co-instructors do not certify one another."""
-    practitioner, course = f"{via}practitioner", f"{via}course"
-    condition = ~Q(**{practitioner: instructor.pk})
-    if not instructor.is_staff:
-        teaches = CourseInstructor.objects.filter(
-            course=OuterRef(course), instructor=OuterRef(practitioner)
-        )
-        condition &= Q(~Exists(teaches))
-    return condition
 
 
 def _check_may_assess(instructor: User, enrollment: Enrollment) -> None:
     if enrollment.practitioner_id == instructor.pk:
         raise ValidationError(_("You cannot sign off your own practical assessment."))
-    if not Enrollment.objects.filter(pk=enrollment.pk).filter(assessable_by(instructor)).exists():
+    if (
+        not Enrollment.objects.filter(pk=enrollment.pk)
+        .filter(policy.assessable(instructor))
+        .exists()
+    ):
         raise ValidationError(
             _(
                 "%(name)s teaches this course: only staff can sign off a course instructor's "

@@ -28,6 +28,7 @@ from courses.models import (
     Quiz,
     SignOff,
 )
+from courses.permissions import policy
 from courses.selectors.progress import (
     course_people,
     enrollment_on,
@@ -191,9 +192,7 @@ def _render_catalog(request: HttpRequest, filters: str | None) -> tuple[HttpResp
 def course_detail(request: HttpRequest, course: str) -> HttpResponse:
     user = request.user
     course_obj = get_object_or_404(Course.objects.select_related("topic"), slug=course)
-    if not course_obj.is_published and not (
-        Course.objects.taught_by(user).filter(pk=course_obj.pk).exists()
-    ):
+    if not course_obj.is_published and not (policy.teaches(user, course_obj.pk)):
         raise Http404
     if request.method == "POST":
         return _enrol(request, course_obj)
@@ -253,7 +252,7 @@ def lesson_detail(request: HtmxHttpRequest, course: str, lesson: str) -> HttpRes
         course_obj = get_object_or_404(
             Course.objects.defer("description", "description_html"), slug=course
         )
-        teaches = Course.objects.taught_by(user).filter(pk=course_obj.pk).exists()
+        teaches = policy.teaches(user, course_obj.pk)
         if not course_obj.is_published:
             if not teaches:
                 raise Http404
@@ -319,9 +318,7 @@ def _lesson_for_completion(user: User, course: str, lesson: str) -> Lesson:
         course__slug=course,
         slug=lesson,
     )
-    if not lesson_obj.course.is_published and not (
-        Course.objects.taught_by(user).filter(pk=lesson_obj.course_id).exists()
-    ):
+    if not lesson_obj.course.is_published and not (policy.teaches(user, lesson_obj.course_id)):
         raise Http404
     return lesson_obj
 

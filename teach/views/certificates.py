@@ -10,23 +10,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from courses.models import Certificate, CertificateEmail, CertificateEvent
+from courses.models import Certificate, CertificateEmail, CertificateEvent, Course
 from courses.models.certificates import normalize_code
+from courses.permissions import Action
 from courses.services.certificates import (
     CertificateStateError,
     reissue_certificate,
     retry_certificate,
     revoke_certificate,
 )
-from teach.access import taught_course, taught_courses
+from teach.access import course_permission_required, permitted_courses
 
 REGISTER_PAGE_SIZE = 25
 REASON_MAX_LENGTH = 1000
 
 
 @require_GET
-def register(request: HttpRequest, course: str) -> HttpResponse:
-    course_obj = taught_course(request, course, staff=True)
+@course_permission_required(Action.VIEW_REGISTER)
+def register(request: HttpRequest, course: str, *, course_obj: Course) -> HttpResponse:
     certificates = (
         Certificate.objects.filter(course=course_obj)
         .select_related("enrollment__practitioner", "superseded_by")
@@ -72,9 +73,9 @@ def _registered(request: HttpRequest, code: str) -> Certificate:
     if canonical is None:
         raise Http404
     return get_object_or_404(
-        Certificate.objects.filter(course__in=taught_courses(request, staff=True)).select_related(
-            "course"
-        ),
+        Certificate.objects.filter(
+            course__in=permitted_courses(request, Action.REVOKE_CERTIFICATE)
+        ).select_related("course"),
         code=canonical,
     )
 

@@ -31,9 +31,10 @@ from courses.models import (
     LessonCompletion,
 )
 from courses.models.catalog import count_of
+from courses.permissions import Action
 from courses.selectors.insight import ACTIVE_DAYS, LESSON_ORDER, LessonProgress, Week
 from courses.services.insight import course_figures
-from teach.access import taught_course
+from teach.access import course_permission_required
 
 CSV_CHUNK = 500
 
@@ -103,8 +104,8 @@ def _lessons_chart(lessons: list[LessonProgress], enrolled: int) -> SafeString:
 
 
 @require_GET
-def course_insight(request: HttpRequest, course: str) -> HttpResponse:
-    course_obj = taught_course(request, course, staff=True)
+@course_permission_required(Action.VIEW_INSIGHT)
+def course_insight(request: HttpRequest, course: str, *, course_obj: Course) -> HttpResponse:
     figures, refreshing = course_figures(course_obj)
     summary = figures.summary
     context = {
@@ -190,8 +191,10 @@ def _progress_rows(course: Course, required_total: int) -> Iterator[list[object]
 
 
 @require_GET
-def export_progress(request: HttpRequest, course: str) -> StreamingHttpResponse:
-    course_obj = taught_course(request, course, staff=True)
+@course_permission_required(Action.VIEW_INSIGHT)
+def export_progress(
+    request: HttpRequest, course: str, *, course_obj: Course
+) -> StreamingHttpResponse:
     required_total = Lesson.objects.published().filter(course=course_obj, required=True).count()
     header = [
         _("Practitioner"),
@@ -234,8 +237,10 @@ def _quiz_result_rows(course: Course) -> Iterator[list[object]]:
 
 
 @require_GET
-def export_quiz_results(request: HttpRequest, course: str) -> StreamingHttpResponse:
-    course_obj = taught_course(request, course, staff=True)
+@course_permission_required(Action.VIEW_INSIGHT)
+def export_quiz_results(
+    request: HttpRequest, course: str, *, course_obj: Course
+) -> StreamingHttpResponse:
     header = [
         _("Practitioner"),
         _("E-mail"),
@@ -274,8 +279,10 @@ def _certificate_rows(course: Course) -> Iterator[list[object]]:
 
 
 @require_GET
-def export_certificates(request: HttpRequest, course: str) -> StreamingHttpResponse:
-    course_obj = taught_course(request, course, staff=True)
+@course_permission_required(Action.VIEW_INSIGHT)
+def export_certificates(
+    request: HttpRequest, course: str, *, course_obj: Course
+) -> StreamingHttpResponse:
     header = [
         _("Code"),
         _("Practitioner"),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Choice, Lesson, Question, QuestionVersion, Quiz, Response
+from courses.permissions import Action
 from courses.selectors.attempts import ShownQuestion, questions_in_layout
 from courses.services.attempts import current_versions, draw_layout
 from courses.services.questions import (
@@ -32,7 +33,7 @@ from courses.services.questions import (
     update_quiz_settings,
     version_is_frozen,
 )
-from teach.access import taught_lesson
+from teach.access import course_permission_required
 from teach.forms.quizzes import (
     Problem,
     QuestionForm,
@@ -82,8 +83,10 @@ def _context(lesson: Lesson, **extra: Any) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
-def edit_quiz(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = taught_lesson(request, course, lesson)
+@course_permission_required(Action.EDIT, lesson=True)
+def edit_quiz(
+    request: HttpRequest, course: str, lesson: str, *, lesson_obj: Lesson
+) -> HttpResponse:
     quiz = getattr(lesson_obj, "quiz", None)
     if quiz is None:
         if request.method == "POST":
@@ -144,8 +147,8 @@ def _int_or_none(value: str | None) -> int | None:
 
 
 @require_POST
-def create(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = taught_lesson(request, course, lesson)
+@course_permission_required(Action.EDIT, lesson=True)
+def create(request: HttpRequest, course: str, lesson: str, *, lesson_obj: Lesson) -> HttpResponse:
     create_quiz(lesson=lesson_obj)
     messages.success(request, _("Quiz created: add its questions below."))
     return redirect(_editor_url(lesson_obj))
@@ -214,16 +217,20 @@ def _question_page(
 
 
 @require_http_methods(["GET", "POST"])
-def add(request: HttpRequest, course: str, lesson: str, kind: str) -> HttpResponse:
-    lesson_obj = taught_lesson(request, course, lesson)
+@course_permission_required(Action.EDIT, lesson=True)
+def add(
+    request: HttpRequest, course: str, lesson: str, kind: str, *, lesson_obj: Lesson
+) -> HttpResponse:
     if kind not in Kind.values:
         raise Http404
     return _question_page(request, lesson_obj, _quiz_of(lesson_obj), kind)
 
 
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, course: str, lesson: str, question: int) -> HttpResponse:
-    lesson_obj = taught_lesson(request, course, lesson)
+@course_permission_required(Action.EDIT, lesson=True)
+def edit(
+    request: HttpRequest, course: str, lesson: str, question: int, *, lesson_obj: Lesson
+) -> HttpResponse:
     question_obj = _question_of(_quiz_of(lesson_obj), question)
     current = question_obj.versions.order_by("-number").first()
     if current is None:
@@ -232,8 +239,10 @@ def edit(request: HttpRequest, course: str, lesson: str, question: int) -> HttpR
 
 
 @require_http_methods(["GET", "POST"])
-def delete(request: HttpRequest, course: str, lesson: str, question: int) -> HttpResponse:
-    lesson_obj = taught_lesson(request, course, lesson)
+@course_permission_required(Action.EDIT, lesson=True)
+def delete(
+    request: HttpRequest, course: str, lesson: str, question: int, *, lesson_obj: Lesson
+) -> HttpResponse:
     question_obj = _question_of(_quiz_of(lesson_obj), question)
     if request.method == "POST":
         try:
@@ -257,8 +266,10 @@ def delete(request: HttpRequest, course: str, lesson: str, question: int) -> Htt
 
 
 @require_POST
-def move(request: HttpRequest, course: str, lesson: str, question: int) -> HttpResponse:
-    lesson_obj = taught_lesson(request, course, lesson)
+@course_permission_required(Action.EDIT, lesson=True)
+def move(
+    request: HttpRequest, course: str, lesson: str, question: int, *, lesson_obj: Lesson
+) -> HttpResponse:
     question_obj = _question_of(_quiz_of(lesson_obj), question)
     offsets = {"up": -1, "down": 1}
     direction = request.POST.get("direction", "")
@@ -275,8 +286,8 @@ def preview_questions(quiz: Quiz) -> list[ShownQuestion]:
 
 
 @require_GET
-def preview(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = taught_lesson(request, course, lesson)
+@course_permission_required(Action.EDIT, lesson=True)
+def preview(request: HttpRequest, course: str, lesson: str, *, lesson_obj: Lesson) -> HttpResponse:
     quiz = _quiz_of(lesson_obj)
     context = _context(lesson_obj, quiz=quiz, questions=preview_questions(quiz))
     return render(request, "teach/quiz/preview.html", context)

@@ -6,7 +6,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from courses.models import GiftImport, Quiz
+from courses.models import GiftImport, Lesson, Quiz
+from courses.permissions import Action
 from courses.services.gift_import import (
     MAX_GIFT_BYTES,
     MAX_QUESTIONS_IN_REQUEST,
@@ -17,13 +18,15 @@ from courses.services.gift_import import (
     written_so_far,
 )
 from courses.services.questions import MAX_CHOICES, MAX_QUESTIONS_PER_QUIZ, create_quiz
-from teach.access import taught_lesson
+from teach.access import course_permission_required
 from teach.forms.imports import GiftImportForm
 
 
 @require_http_methods(["GET", "POST"])
-def import_quiz(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = taught_lesson(request, course, lesson)
+@course_permission_required(Action.EDIT, lesson=True)
+def import_quiz(
+    request: HttpRequest, course: str, lesson: str, *, lesson_obj: Lesson
+) -> HttpResponse:
     form = GiftImportForm(request.POST or None, request.FILES or None)
     quiz = getattr(lesson_obj, "quiz", None)
     preview = None
@@ -71,9 +74,11 @@ def import_quiz(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
 
 
 @require_GET
-def import_status(request: HttpRequest, course: str, lesson: str, job: int) -> HttpResponse:
+@course_permission_required(Action.EDIT, lesson=True)
+def import_status(
+    request: HttpRequest, course: str, lesson: str, job: int, *, lesson_obj: Lesson
+) -> HttpResponse:
     """Where a background import stands; htmx polls the status part until it is finished."""
-    lesson_obj = taught_lesson(request, course, lesson)
     job_obj = get_object_or_404(GiftImport.objects.defer("text"), pk=job, quiz__lesson=lesson_obj)
     context = {
         "course": lesson_obj.course,
@@ -87,8 +92,10 @@ def import_status(request: HttpRequest, course: str, lesson: str, job: int) -> H
 
 
 @require_GET
-def export_quiz(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = taught_lesson(request, course, lesson)
+@course_permission_required(Action.EDIT, lesson=True)
+def export_quiz(
+    request: HttpRequest, course: str, lesson: str, *, lesson_obj: Lesson
+) -> HttpResponse:
     quiz = get_object_or_404(Quiz, lesson=lesson_obj)
     response = HttpResponse(export_gift(quiz), content_type="text/plain; charset=utf-8")
     filename = f"{slugify(lesson_obj.course.slug)}__{slugify(lesson_obj.slug)}.gift"

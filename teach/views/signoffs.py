@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from academy.models import User
-from courses.models import Enrollment, Lesson, SignOff
+from courses.models import Course, Enrollment, Lesson, SignOff
+from courses.permissions import Action, policy
 from courses.services import signoffs
 from courses.services.progress import LessonLockedError
-from teach.access import taught_course, taught_courses
+from teach.access import course_permission_required, permitted_courses
 from teach.forms.signoffs import SignOffForm
 
 
@@ -31,8 +32,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Requests waiting for an instructor, oldest first, across the courses the user teaches."""
     waiting = (
         SignOff.objects.filter(
-            signoffs.assessable_by(_user(request), via="enrollment__"),
-            lesson__course__in=taught_courses(request),
+            policy.assessable(_user(request), via="enrollment__"),
+            lesson__course__in=permitted_courses(request, Action.SIGN_OFF),
             requested_at__isnull=False,
             signed_off_at__isnull=True,
         )
@@ -48,9 +49,9 @@ def _today() -> dict[str, Any]:
 
 
 @require_GET
-def course_sign_offs(request: HttpRequest, course: str) -> HttpResponse:
+@course_permission_required(Action.SIGN_OFF)
+def course_sign_offs(request: HttpRequest, course: str, *, course_obj: Course) -> HttpResponse:
     """Every enrolled practitioner against every practical lesson of the course."""
-    course_obj = taught_course(request, course)
     lessons = list(
         Lesson.objects.published()
         .filter(course=course_obj, kind=Lesson.Kind.PRACTICAL)
@@ -60,7 +61,7 @@ def course_sign_offs(request: HttpRequest, course: str) -> HttpResponse:
         Enrollment.objects.filter(course=course_obj)
         .annotate(
             assessable=ExpressionWrapper(
-                signoffs.assessable_by(_user(request)), output_field=BooleanField()
+                policy.assessable(_user(request)), output_field=BooleanField()
             )
         )
         .select_related("practitioner")
@@ -87,7 +88,7 @@ def course_sign_offs(request: HttpRequest, course: str) -> HttpResponse:
 
 @require_POST
 def give(request: HttpRequest, enrollment: int, lesson: int) -> HttpResponse:
-    taught = taught_courses(request)
+    taught = permitted_courses(request, Action.SIGN_OFF)
     enrollment_obj = get_object_or_404(
         Enrollment.objects.filter(course__in=taught).select_related("practitioner", "course"),
         pk=enrollment,
@@ -131,7 +132,9 @@ def give(request: HttpRequest, enrollment: int, lesson: int) -> HttpResponse:
 @require_POST
 def send_back(request: HttpRequest, sign_off: int) -> HttpResponse:
     record = get_object_or_404(
-        SignOff.objects.filter(lesson__course__in=taught_courses(request)).select_related("lesson"),
+        SignOff.objects.filter(
+            lesson__course__in=permitted_courses(request, Action.SIGN_OFF)
+        ).select_related("lesson"),
         pk=sign_off,
     )
     try:

@@ -4,14 +4,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from courses.models import Quiz
+from courses.permissions import Action
 from courses.selectors.statistics import quiz_statistics_report
 from courses.services.statistics import queue_quiz_statistics
-from teach.access import taught_quiz
+from teach.access import course_permission_required
 
 
 @require_http_methods(["GET", "POST"])
-def quiz_statistics(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
-    quiz = taught_quiz(request, course, lesson)
+@course_permission_required(Action.VIEW_QUIZ_STATISTICS, quiz=True)
+def quiz_statistics(request: HttpRequest, course: str, lesson: str, *, quiz: Quiz) -> HttpResponse:
     if request.method == "POST":
         queue_quiz_statistics(quiz_id=quiz.pk, now=True)
         messages.success(

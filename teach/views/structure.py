@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Q
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,9 +36,10 @@ from courses.models import (
     Lesson,
     Module,
 )
-from courses.models.catalog import CourseQuerySet, count_of
+from courses.models.catalog import count_of
+from courses.permissions import Action, policy
 from courses.services import structure
-from teach.access import instructor, taught_lesson
+from teach.access import course_for, course_permission_required, permitted_courses, user_for
 from teach.forms.structure import (
     AccreditationForm,
     CourseCreateForm,
@@ -64,39 +65,16 @@ USERS_PER_PAGE = 25
 # --- access ----------------------------------------------------------------------------------
 
 
-def _taught_courses(user: User) -> CourseQuerySet:
-    """The courses the user teaches, each with the user's role on it as `my_role`."""
-    role = CourseInstructor.objects.filter(course=OuterRef("pk"), instructor=user)
-    return Course.objects.taught_by(user).annotate(my_role=Subquery(role.values("role")[:1]))
-
-
-def _taught_course(request: HttpRequest, slug: str, *, owner: bool = False) -> Course:
-    course = get_object_or_404(
-        _taught_courses(instructor(request)).select_related("topic"), slug=slug
-    )
-    if owner and course.my_role != OWNER:  # type: ignore[attr-defined]
-        raise PermissionDenied
-    return course
-
-
 def _may_accredit(request: HttpRequest, course: Course) -> bool:
     """Accreditations decide whether certificates issue and what they print as approved, so
     they are the owners' and staff's to change, not every editor's."""
-    return course.my_role == OWNER or getattr(request.user, "is_staff", False)  # type: ignore[attr-defined]
-
-
-def _accredited_course(request: HttpRequest, slug: str) -> Course:
-    """A course the user teaches and may change the accreditations of (others: 403)."""
-    course = _taught_course(request, slug)
-    if not _may_accredit(request, course):
-        raise PermissionDenied
-    return course
+    return policy.has_permission(request.user, Action.MANAGE_ACCREDITATIONS, course)
 
 
 def _taught_module(request: HttpRequest, course: str, module: int) -> Module:
     return get_object_or_404(
         Module.objects.select_related("course"),
-        course__in=Course.objects.taught_by(instructor(request)),
+        course__in=permitted_courses(request, Action.EDIT),
         course__slug=course,
         pk=module,
     )
@@ -120,7 +98,7 @@ def _edit_url(course: Course, anchor: str = "") -> str:
 
 
 def _staff(request: HttpRequest) -> None:
-    if not getattr(request.user, "is_staff", False):
+    if not policy.may_grant_instructor_status(request.user):
         raise PermissionDenied
 
 
@@ -179,10 +157,10 @@ def _certificates(statuses: list[Certificate.Status]) -> Any:
 
 @require_GET
 def teaching(request: HttpRequest) -> HttpResponse:
-    user = instructor(request)
+    user = user_for(request)
     waiting = [Certificate.Status.PENDING, Certificate.Status.RENDERING]
     courses = (
-        _taught_courses(user)
+        policy.reachable(user)
         .defer("description", "description_html")
         .annotate(
             lesson_count=count_of(Lesson.objects.filter(course=OuterRef("pk"))),
@@ -201,7 +179,7 @@ def teaching(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def course_create(request: HttpRequest) -> HttpResponse:
-    user = instructor(request)
+    user = user_for(request)
     form = CourseCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -254,7 +232,7 @@ def _render_editor(
         .select_related("instructor")
         .order_by("position", "id")
     )
-    is_owner = course.my_role == OWNER  # type: ignore[attr-defined]
+    is_owner = policy.has_permission(request.user, Action.MANAGE_INSTRUCTORS, course)
     context = _tree_context(course) | {
         "form": form or CourseForm(instance=course),
         "preview_html": preview_html,
@@ -271,8 +249,8 @@ def _render_editor(
 
 
 @require_http_methods(["GET", "POST"])
-def course_edit(request: HttpRequest, course: str) -> HttpResponse:
-    course_obj = _taught_course(request, course)
+@course_permission_required(Action.EDIT, select_related=("topic",))
+def course_edit(request: HttpRequest, course: str, *, course_obj: Course) -> HttpResponse:
     if request.method != "POST":
         return _render_editor(request, course_obj)
     # The form works on a copy, so the page keeps showing the saved course when input is wrong.
@@ -292,12 +270,13 @@ def course_edit(request: HttpRequest, course: str) -> HttpResponse:
         else:
             messages.success(request, _("Course details saved."))
             return redirect(_edit_url(course_obj, "details"))
-    return _render_editor(request, _taught_course(request, course), form=form)
+    fresh = course_for(request, Action.EDIT, course, select_related=("topic",))
+    return _render_editor(request, fresh, form=form)
 
 
 @require_POST
-def course_status(request: HttpRequest, course: str) -> HttpResponse:
-    course_obj = _taught_course(request, course, owner=True)
+@course_permission_required(Action.PUBLISH, select_related=("topic",))
+def course_status(request: HttpRequest, course: str, *, course_obj: Course) -> HttpResponse:
     form = StatusForm(request.POST)
     if not form.is_valid():
         return redirect(_edit_url(course_obj, "status"))
@@ -321,8 +300,8 @@ def course_status(request: HttpRequest, course: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def course_delete(request: HttpRequest, course: str) -> HttpResponse:
-    course_obj = _taught_course(request, course, owner=True)
+@course_permission_required(Action.DELETE, select_related=("topic",))
+def course_delete(request: HttpRequest, course: str, *, course_obj: Course) -> HttpResponse:
     refusal = ""
     if request.method == "POST":
         try:
@@ -380,13 +359,16 @@ def _accreditation_page(
 
 
 @require_http_methods(["GET", "POST"])
-def accreditation_add(request: HttpRequest, course: str) -> HttpResponse:
-    return _accreditation_page(request, _accredited_course(request, course), None)
+@course_permission_required(Action.MANAGE_ACCREDITATIONS, select_related=("topic",))
+def accreditation_add(request: HttpRequest, course: str, *, course_obj: Course) -> HttpResponse:
+    return _accreditation_page(request, course_obj, None)
 
 
 @require_http_methods(["GET", "POST"])
-def accreditation_edit(request: HttpRequest, course: str, accreditation: int) -> HttpResponse:
-    course_obj = _accredited_course(request, course)
+@course_permission_required(Action.MANAGE_ACCREDITATIONS, select_related=("topic",))
+def accreditation_edit(
+    request: HttpRequest, course: str, accreditation: int, *, course_obj: Course
+) -> HttpResponse:
     found = get_object_or_404(
         Accreditation.objects.select_related("body"), course=course_obj, pk=accreditation
     )
@@ -394,8 +376,10 @@ def accreditation_edit(request: HttpRequest, course: str, accreditation: int) ->
 
 
 @require_http_methods(["GET", "POST"])
-def accreditation_delete(request: HttpRequest, course: str, accreditation: int) -> HttpResponse:
-    course_obj = _accredited_course(request, course)
+@course_permission_required(Action.MANAGE_ACCREDITATIONS, select_related=("topic",))
+def accreditation_delete(
+    request: HttpRequest, course: str, accreditation: int, *, course_obj: Course
+) -> HttpResponse:
     found = get_object_or_404(
         Accreditation.objects.select_related("body"), course=course_obj, pk=accreditation
     )
@@ -416,8 +400,8 @@ def accreditation_delete(request: HttpRequest, course: str, accreditation: int) 
 
 
 @require_POST
-def course_instructor_add(request: HttpRequest, course: str) -> HttpResponse:
-    course_obj = _taught_course(request, course, owner=True)
+@course_permission_required(Action.MANAGE_INSTRUCTORS, select_related=("topic",))
+def course_instructor_add(request: HttpRequest, course: str, *, course_obj: Course) -> HttpResponse:
     form = InstructorAddForm(request.POST)
     if form.is_valid():
         try:
@@ -443,8 +427,10 @@ def _course_instructor(course: Course, pk: int) -> CourseInstructor:
 
 
 @require_POST
-def course_instructor_role(request: HttpRequest, course: str, instructor: int) -> HttpResponse:
-    course_obj = _taught_course(request, course, owner=True)
+@course_permission_required(Action.MANAGE_INSTRUCTORS, select_related=("topic",))
+def course_instructor_role(
+    request: HttpRequest, course: str, instructor: int, *, course_obj: Course
+) -> HttpResponse:
     course_instructor = _course_instructor(course_obj, instructor)
     form = RoleForm(request.POST)
     if form.is_valid():
@@ -467,8 +453,10 @@ def course_instructor_role(request: HttpRequest, course: str, instructor: int) -
 
 
 @require_POST
-def course_instructor_remove(request: HttpRequest, course: str, instructor: int) -> HttpResponse:
-    course_obj = _taught_course(request, course, owner=True)
+@course_permission_required(Action.MANAGE_INSTRUCTORS, select_related=("topic",))
+def course_instructor_remove(
+    request: HttpRequest, course: str, instructor: int, *, course_obj: Course
+) -> HttpResponse:
     course_instructor = _course_instructor(course_obj, instructor)
     try:
         structure.remove_instructor(course_instructor=course_instructor)
@@ -508,8 +496,8 @@ def _structure_changed(
 
 
 @require_POST
-def module_add(request: HtmxHttpRequest, course: str) -> HttpResponse:
-    course_obj = _taught_course(request, course)
+@course_permission_required(Action.EDIT, select_related=("topic",))
+def module_add(request: HtmxHttpRequest, course: str, *, course_obj: Course) -> HttpResponse:
     form = ModuleForm(request.POST)
     if not form.is_valid():
         return _structure_changed(request, course_obj, error=_("Give the new module a title."))
@@ -617,8 +605,10 @@ def lesson_add(request: HtmxHttpRequest, course: str, module: int) -> HttpRespon
 
 
 @require_POST
-def lesson_move(request: HtmxHttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = taught_lesson(request, course, lesson)
+@course_permission_required(Action.EDIT, lesson=True)
+def lesson_move(
+    request: HtmxHttpRequest, course: str, lesson: str, *, lesson_obj: Lesson
+) -> HttpResponse:
     form = MoveForm(request.POST)
     moved = form.is_valid() and structure.move_lesson(
         lesson=lesson_obj, direction=form.cleaned_data["direction"]
@@ -637,8 +627,10 @@ def lesson_move(request: HtmxHttpRequest, course: str, lesson: str) -> HttpRespo
 
 
 @require_POST
-def lesson_publish(request: HtmxHttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = taught_lesson(request, course, lesson)
+@course_permission_required(Action.EDIT, lesson=True)
+def lesson_publish(
+    request: HtmxHttpRequest, course: str, lesson: str, *, lesson_obj: Lesson
+) -> HttpResponse:
     form = PublishedForm(request.POST)
     if form.is_valid():
         structure.set_lesson_published(lesson=lesson_obj, published=form.cleaned_data["published"])
@@ -656,8 +648,8 @@ def lesson_publish(request: HtmxHttpRequest, course: str, lesson: str) -> HttpRe
 
 
 @require_POST
-def structure_reorder(request: HtmxHttpRequest, course: str) -> HttpResponse:
-    course_obj = _taught_course(request, course)
+@course_permission_required(Action.EDIT, select_related=("topic",))
+def structure_reorder(request: HtmxHttpRequest, course: str, *, course_obj: Course) -> HttpResponse:
     form = ReorderForm(request.POST)
     if not form.is_valid():
         return _structure_changed(request, course_obj, error=_("That order could not be read."))
@@ -673,8 +665,10 @@ def structure_reorder(request: HtmxHttpRequest, course: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def lesson_delete(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = taught_lesson(request, course, lesson)
+@course_permission_required(Action.EDIT, lesson=True)
+def lesson_delete(
+    request: HttpRequest, course: str, lesson: str, *, lesson_obj: Lesson
+) -> HttpResponse:
     refusal = ""
     if request.method == "POST":
         try:
@@ -700,8 +694,10 @@ def lesson_delete(request: HttpRequest, course: str, lesson: str) -> HttpRespons
 
 
 @require_http_methods(["GET", "POST"])
-def lesson_edit(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = taught_lesson(request, course, lesson)
+@course_permission_required(Action.EDIT, lesson=True)
+def lesson_edit(
+    request: HttpRequest, course: str, lesson: str, *, lesson_obj: Lesson
+) -> HttpResponse:
     form = LessonForm(request.POST or None, instance=copy(lesson_obj))
     preview_html = None
     if request.method == "POST":
@@ -729,15 +725,17 @@ def lesson_edit(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
 @require_POST
 def markdown_preview(request: HttpRequest) -> HttpResponse:
     """The sanitised HTML of the Markdown in the field named by `source`, for the live preview."""
-    instructor(request)
+    user_for(request)
     source = request.POST.get("source", "body")
     text = request.POST.get(source if source in ("body", "description") else "body", "")
     return HttpResponse(preview_markdown(text))
 
 
 @require_GET
-def lesson_preview(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
+@course_permission_required(Action.EDIT, lesson=True)
+def lesson_preview(
+    request: HttpRequest, course: str, lesson: str, *, lesson_obj: Lesson
+) -> HttpResponse:
     """The lesson as a practitioner sees it; nothing is recorded."""
-    lesson_obj = taught_lesson(request, course, lesson)
     context = {"course": lesson_obj.course, "lesson": lesson_obj}
     return render(request, TEMPLATES + "lesson_preview.html", context)
