@@ -1,22 +1,19 @@
 """The learner's progress as pages read it: the practitioner's enrollments with what they have
 completed, in one hand-written statement, and the per-process memo of each course's published
-lessons, course row and people under its content version (courses/signals.py moves it on)."""
+lessons, course row and people under its content version (courses/caching.py moves it on)."""
 
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
 from academy.models import User
 from courses import rules
+from courses.caching import PerVersion
 from courses.lib.outline import Outline, build_outline
 from courses.models import Course, CourseInstructor, Enrollment, Lesson, Quiz
-
-T = TypeVar("T")
 
 
 def outline_lessons() -> QuerySet[Lesson]:
@@ -25,29 +22,6 @@ def outline_lessons() -> QuerySet[Lesson]:
     return (
         Lesson.objects.published().select_related("module").defer("body", "body_html", "transcript")
     )
-
-
-class _PerVersion(Generic[T]):
-    """Values kept in each process under (course id, content version), loaded for several courses
-    in one query: a page listing a practitioner's courses reads what it lacks at once."""
-
-    def __init__(self, load: Callable[[list[int]], dict[int, T]], size: int = 512) -> None:
-        self._load = load
-        self._size = size
-        self._values: dict[tuple[int, Any], T] = {}
-        self._lock = threading.Lock()
-
-    def get_many(self, keys: list[tuple[int, Any]]) -> list[T]:
-        found = {key: value for key in keys if (value := self._values.get(key)) is not None}
-        missing = [key for key in keys if key not in found]
-        if missing:
-            loaded = self._load([course_id for course_id, _ in missing])
-            with self._lock:  # threaded workers: no eviction while another thread inserts
-                for key in missing:
-                    found[key] = self._values[key] = loaded[key[0]]
-                while len(self._values) > self._size:  # the oldest first
-                    del self._values[next(iter(self._values))]
-        return [found[key] for key in keys]
 
 
 def _load_lessons(course_ids: list[int]) -> dict[int, tuple[Lesson, ...]]:
@@ -100,26 +74,26 @@ def _load_people(course_ids: list[int]) -> dict[int, CoursePeople]:
     }
 
 
-_lessons = _PerVersion(_load_lessons)
-_courses = _PerVersion(_load_courses)
-_people = _PerVersion(_load_people)
+_lessons = PerVersion(_load_lessons)
+_courses = PerVersion(_load_courses)
+_people = PerVersion(_load_people)
 
 
 def course_people(course: Course) -> CoursePeople:
     """The course's instructors and prerequisites, kept in each process under its content
     version: adding, removing or renaming an instructor, changing the prerequisites or renaming
-    a prerequisite moves the version on (courses/signals.py)."""
-    return _people.get_many([(course.pk, course.updated_at)])[0]
+    a prerequisite moves the version on (courses/caching.py)."""
+    return _people.get(course)
 
 
 def published_lessons(course: Course) -> tuple[Lesson, ...]:
     """The course's published lessons in order, with their modules, kept in each process.
 
     The key holds the course's `updated_at`, which every change to its lessons, modules, quizzes
-    or topic moves on (courses/signals.py), so a changed course is simply a new key. The
+    or topic moves on (courses/caching.py), so a changed course is simply a new key. The
     instances are shared between requests and only read: no relation beyond `module` is loaded
     on them, and the lessons' text is left in the database. Each carries `has_quiz`."""
-    return _lessons.get_many([(course.pk, course.updated_at)])[0]
+    return _lessons.get(course)
 
 
 _ENROLLMENT_FIELDS = Enrollment._meta.concrete_fields

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from courses.caching import gift_import_progress_key
 from courses.lib import gift
 from courses.models import Choice, GiftImport, QuestionVersion, Quiz
 from courses.services.attempts import current_versions
@@ -312,17 +313,13 @@ def import_gift(
     return added
 
 
-def _progress_key(job_id: int) -> str:
-    return f"gift-import:{job_id}:written"
-
-
 def written_so_far(job: GiftImport) -> int:
     """Questions the running import has written so far (inside its transaction, so not yet
     visible in the database): reported through the cache, which the worker shares with the
     web processes when REDIS_URL is set."""
     if job.finished_at is not None:
         return job.added or 0
-    return int(cache.get(_progress_key(job.pk)) or 0)
+    return int(cache.get(gift_import_progress_key(job.pk)) or 0)
 
 
 def queue_import(*, quiz: Quiz, text: str, questions: int, requested_by: Any) -> GiftImport:
@@ -349,7 +346,7 @@ def run_import(*, job_id: int) -> GiftImport | None:
             added = import_gift(
                 quiz=locked.quiz,
                 text=locked.text,
-                progress=lambda n: cache.set(_progress_key(job_id), n, 3600),
+                progress=lambda n: cache.set(gift_import_progress_key(job_id), n, 3600),
             )
             locked.added, locked.finished_at, locked.text = len(added), timezone.now(), ""
             locked.save(update_fields=["added", "finished_at", "text"])
@@ -360,7 +357,7 @@ def run_import(*, job_id: int) -> GiftImport | None:
         )
         return GiftImport.objects.get(pk=job_id)
     finally:
-        cache.delete(_progress_key(job_id))
+        cache.delete(gift_import_progress_key(job_id))
 
 
 # A queued import whose task was lost (the broker refused it, the worker died mid-run) is sent

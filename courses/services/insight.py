@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from courses.caching import insight_figures_key, insight_queued_key
 from courses.models import Course
 from courses.selectors.insight import Figures, compute_figures
 
@@ -19,35 +20,28 @@ KEPT_SECONDS = 24 * 3600
 QUEUED_SECONDS = 300
 
 
-def _key(course: Course) -> str:
-    # The course's content version: a renamed, added or removed lesson shows at once. "v2": the
-    # figures' classes moved to courses.selectors.insight, and an entry pickled under their old
-    # module would not load.
-    return f"course-insight:v2:{course.pk}:{course.updated_at.isoformat()}"
-
-
 def refresh_figures(course: Course) -> Figures:
     """Compute the figures and keep them for the dashboard (the worker's side)."""
     figures = compute_figures(course)
-    cache.set(_key(course), figures, KEPT_SECONDS)
-    cache.delete(_key(course) + ":queued")
+    cache.set(insight_figures_key(course), figures, KEPT_SECONDS)
+    cache.delete(insight_queued_key(course))
     return figures
 
 
 def forget_figures(course: Course) -> None:
-    cache.delete_many([_key(course), _key(course) + ":queued"])
+    cache.delete_many([insight_figures_key(course), insight_queued_key(course)])
 
 
 def course_figures(course: Course) -> tuple[Figures, bool]:
     """The figures to show and whether newer ones are being computed. Fresh ones are shown as
     they are; older ones are shown while one refresh is queued (once, however many views)."""
-    figures: Figures | None = cache.get(_key(course))
+    figures: Figures | None = cache.get(insight_figures_key(course))
     if figures is None:
         return refresh_figures(course), False
     age = timezone.now() - figures.computed_at
     if age.total_seconds() <= settings.COURSE_INSIGHT_FRESH_SECONDS:
         return figures, False
-    if cache.add(_key(course) + ":queued", True, QUEUED_SECONDS):
+    if cache.add(insight_queued_key(course), True, QUEUED_SECONDS):
         refresh_course_insight.delay_on_commit(course.pk)  # type: ignore[attr-defined]
     return figures, True
 

@@ -19,6 +19,7 @@ from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Subqu
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from courses.caching import statistics_queued_key
 from courses.lib.item_statistics import count_answers, item_statistics
 from courses.models import Attempt, QuestionStatistic, QuestionVersion, Quiz, Response
 from courses.services.background import MAX_RETRIES, TRANSIENT
@@ -34,10 +35,6 @@ QUEUE_GUARD_SECONDS = 60
 REFRESH_OVERLAP = timedelta(minutes=2)
 
 _UPDATED = ["responses", "facility", "discrimination", "choice_counts", "computed_at"]
-
-
-def _queue_key(quiz_id: int) -> str:
-    return f"stats-queued:{quiz_id}"
 
 
 def first_attempts(quiz: Quiz) -> QuerySet[Attempt]:
@@ -114,8 +111,8 @@ def queue_quiz_statistics(*, quiz_id: int, now: bool = False) -> bool:
     up). Returns whether a computation was queued."""
     try:
         if now:
-            cache.set(_queue_key(quiz_id), 1, QUEUE_GUARD_SECONDS)
-        elif not cache.add(_queue_key(quiz_id), 1, QUEUE_GUARD_SECONDS):
+            cache.set(statistics_queued_key(quiz_id), 1, QUEUE_GUARD_SECONDS)
+        elif not cache.add(statistics_queued_key(quiz_id), 1, QUEUE_GUARD_SECONDS):
             return False
     except Exception:
         # A submission must not fail for a cache outage; the refresh sweep recomputes later.

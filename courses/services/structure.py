@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from academy.models import User
+from courses.caching import move_content_version
 from courses.models import (
     Accreditation,
     AccreditingBody,
@@ -115,7 +116,7 @@ def _renumber(items: Sequence[Any], *also: str) -> None:
     if changed:
         type(items[0]).objects.bulk_update(changed, ["position", *also])
         # bulk_update sends no post_save: move the course's content version on here.
-        Course.objects.filter(pk=items[0].course_id).mark_changed()
+        move_content_version(Course.objects.filter(pk=items[0].course_id))
 
 
 def _slug_base(title: str, fallback: str) -> str:

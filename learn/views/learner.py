@@ -1,4 +1,3 @@
-import hashlib
 import re
 
 from django.contrib import messages
@@ -6,7 +5,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from academy.http import HtmxHttpRequest
 from academy.models import User
+from courses.caching import (
+    catalog_listing_key,
+    catalog_page_key,
+    catalog_version,
+    course_card_key,
+    lesson_content_key,
+)
 from courses.lib.outline import State
 from courses.models import (
     Attempt,
@@ -60,19 +65,7 @@ def _render_cards(courses: list[Course]) -> dict[int, SafeString]:
     minutes or its instructors makes a new key: nothing has to be invalidated.
     """
     language = get_language()
-    keys = {}
-    for course in courses:
-        shown = (
-            language,
-            course.pk,
-            course.updated_at,
-            course.total_minutes,  # type: ignore[attr-defined]
-            course.topic.name,
-            course.ce_hours,
-            course.level,
-            tuple(role.instructor.full_name for role in course.instructor_roles.all()),
-        )
-        keys[course.pk] = "course-card:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+    keys = {course.pk: course_card_key(course, language) for course in courses}
     found = cache.get_many(list(keys.values()))
     # Our own template's output, escaped when it was rendered.
     html = {pk: mark_safe(found[key]) for pk, key in keys.items() if key in found}  # noqa: S308
@@ -113,7 +106,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     pages = caches["pages"]
     shared = not request.user.is_authenticated and not len(messages.get_messages(request))
     filters = _filter_key(request)
-    key = f"catalog:{get_language()}:{filters}"
+    key = catalog_page_key(get_language(), filters)
     if shared and filters is not None and (html := pages.get(key)) is not None:
         return HttpResponse(html)
     response, known = _render_catalog(request, filters)
@@ -129,7 +122,7 @@ def _public_listing(request: HttpRequest, filters: str | None, version: str) -> 
     edits to lessons and instructors. Also answers whether the filters were ones the form knows,
     and so whether the page may be kept."""
     pages = caches["pages"]
-    key = f"catalog-listing:{get_language()}:{filters}:{version}"
+    key = catalog_listing_key(get_language(), filters, version)
     listing = pages.get(key) if filters is not None else None
     if listing is not None:
         return str(listing), True
@@ -165,13 +158,7 @@ def _public_listing(request: HttpRequest, filters: str | None, version: str) -> 
 
 def _render_catalog(request: HttpRequest, filters: str | None) -> tuple[HttpResponse, bool]:
     # Any change to a published course (or to which courses are published) makes a new key.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(*), MAX(updated_at) FROM courses_course WHERE status = %s",
-            [Course.Status.PUBLISHED],
-        )
-        version = hashlib.sha256(repr(cursor.fetchone()).encode()).hexdigest()
-    listing, known = _public_listing(request, filters, version)
+    listing, known = _public_listing(request, filters, catalog_version())
     progress: dict[int, str] = {}
     if request.user.is_authenticated:
         progress = {
@@ -302,7 +289,7 @@ def _lesson_content(lesson: Lesson, course: Course) -> str:
     the course. `lesson` is a shared outline instance without its text, so a miss reads the
     lesson afresh rather than loading the text into it."""
     fragments = caches["fragments"]
-    key = f"lesson-content:{get_language()}:{lesson.pk}:{course.updated_at.isoformat()}"
+    key = lesson_content_key(get_language(), lesson.pk, course)
     html = fragments.get(key)
     if html is None:
         html = render_to_string(

@@ -1,6 +1,6 @@
 """The course page's instructors and prerequisites are kept in each process under the course's
 content version (courses/selectors/progress.py `course_people`), and every change to them shows on
-the next request: each moves the version on (courses/signals.py)."""
+the next request: each moves the version on (courses/caching.py)."""
 
 from collections.abc import Callable
 

@@ -11,9 +11,9 @@ from django.db import connection
 from django.utils import timezone
 
 from academy.models import User
+from courses.caching import PerVersion
 from courses.models import Course, Enrollment, LessonCompletion
 from courses.selectors.progress import (
-    _PerVersion,
     enrollment_on,
     enrollment_on_published,
     enrollments_with_progress,
@@ -100,7 +100,7 @@ def test_after_a_course_changes_the_reader_gives_its_new_version(practitioner):
     lesson = half.lessons.order_by("position").last()
     assert lesson is not None
     lesson.title = "Renamed"
-    lesson.save()  # moves the course's content version on (courses/signals.py)
+    lesson.save()  # moves the course's content version on (courses/caching.py)
     LessonCompletion.objects.create(
         enrollment=Enrollment.objects.get(practitioner=practitioner, course=half), lesson=lesson
     )
@@ -140,7 +140,7 @@ def test_per_version_memo_reads_what_it_lacks_in_one_call_and_forgets_the_oldest
         calls.append(course_ids)
         return {course_id: f"course {course_id}" for course_id in course_ids}
 
-    memo = _PerVersion(load, size=3)
+    memo = PerVersion(load, size=3)
     assert memo.get_many([(1, "a"), (2, "a")]) == ["course 1", "course 2"]
     assert memo.get_many([(1, "a"), (3, "a")]) == ["course 1", "course 3"]
     assert calls == [[1, 2], [3]]
