@@ -207,6 +207,13 @@ class Attempt(models.Model):
                 include=["number", "started_at", "submitted_at", "passed"],
                 name="attempt_quiz_practitioner",
             ),
+            # The beat sweep's "open timed attempts whose time is up" (close_expired_attempts),
+            # every minute: only the open timed attempts are in it, whatever the history.
+            models.Index(
+                fields=["deadline_at"],
+                condition=Q(submitted_at__isnull=True, deadline_at__isnull=False),
+                name="attempt_open_deadline",
+            ),
         ]
 
     def __str__(self) -> str:

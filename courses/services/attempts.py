@@ -5,6 +5,7 @@ from typing import Any
 
 from celery import shared_task
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from academy.models import User
@@ -231,17 +232,18 @@ def is_time_up(attempt: Attempt, now: datetime | None = None) -> bool:
     return attempt.is_open and _expired(attempt, now)
 
 
+def expired_attempts(now: datetime) -> "QuerySet[Attempt]":
+    """Open attempts whose time is up, the earliest deadline first (read through the partial
+    index attempt_open_deadline, which holds only open timed attempts)."""
+    return Attempt.objects.open().filter(deadline_at__lt=now).order_by("deadline_at")
+
+
 def close_expired_attempts(*, now: datetime | None = None, limit: int = 500) -> int:
     """Grade open attempts whose time is up (the beat sweep): what was saved before the limit
     counts, submitted at the deadline. Each is graded under its own lock, so a submit arriving
     at the same moment grades it once. Returns how many were graded here."""
     now = now or timezone.now()
-    ids = list(
-        Attempt.objects.open()
-        .filter(deadline_at__lt=now)
-        .order_by("deadline_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    ids = list(expired_attempts(now).values_list("pk", flat=True)[:limit])
     graded = 0
     for attempt_id in ids:
         with transaction.atomic():

@@ -11,6 +11,7 @@ from courses.models import Attempt, Response
 from courses.services.attempts import (
     close_expired_attempts,
     close_expired_attempts_task,
+    expired_attempts,
     start_attempt,
     submit_attempt,
 )
@@ -67,3 +68,16 @@ def test_the_sweep_is_a_named_task_on_the_beat_schedule():
     assert close_expired_attempts_task.apply().get() == 1
     expired.refresh_from_db()
     assert not expired.is_open
+
+
+def test_the_sweep_reads_only_open_timed_attempts_through_its_partial_index(require_postgres):
+    """Every minute on every attempt ever made would be a full scan: the sweep's query must be
+    one the partial index attempt_open_deadline can answer (its condition implied by the query).
+    Sequential scans are switched off so the plan shows whether the index can be used at all."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = expired_attempts(timezone.now()).explain()
+
+    assert "attempt_open_deadline" in plan
