@@ -38,6 +38,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from academy.fields import single_line
 from academy.logs import about_certificate
 from academy.models import User
 from courses.lib import credentials
@@ -535,7 +536,7 @@ def _message(email: CertificateEmail) -> EmailMultiAlternatives:
     snapshot = CertificateSnapshot.from_json(certificate.snapshot or {})
     # The subject is one line whatever the frozen title holds: the mail library refuses a
     # header with a line break, and a snapshot cannot be corrected.
-    title = " ".join(snapshot.course_title.split())
+    title = single_line(snapshot.course_title)
     if email.kind == MailKind.REVOKED:
         return _compose(
             "revoked",
@@ -684,10 +685,17 @@ def retry_certificate(*, certificate: Certificate, by: User | None) -> Certifica
     return certificate
 
 
+# A revocation or re-issue reason is kept in the history and shown on the public verification
+# page: a sentence or two.
+REASON_MAX_LENGTH = 1000
+
+
 def _require_reason(reason: str) -> str:
     reason = " ".join(reason.split())
     if len(reason) < 5:
         raise ValidationError("Give a reason (it is shown on the verification page).")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(f"Keep the reason to at most {REASON_MAX_LENGTH} characters.")
     return reason
 
 

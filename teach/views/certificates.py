@@ -22,7 +22,6 @@ from courses.services.certificates import (
 from teach.access import course_permission_required, permitted_courses
 
 REGISTER_PAGE_SIZE = 25
-REASON_MAX_LENGTH = 1000
 
 
 @require_GET
@@ -84,14 +83,6 @@ def _registered(request: HttpRequest, code: str) -> Certificate:
 def certificate_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     certificate = _registered(request, code)
     reason = request.POST.get("reason", "")
-    if len(reason) > REASON_MAX_LENGTH:
-        # The reason is stored with the certificate's history and shown on the public
-        # verification page: it stays a sentence or two.
-        messages.error(
-            request,
-            _("Keep the reason to at most %(n)d characters.") % {"n": REASON_MAX_LENGTH},
-        )
-        return redirect("courses:certificate_register", course=certificate.course.slug)
     try:
         if action == "revoke":
             revoke_certificate(certificate=certificate, by=request.user, reason=reason)  # type: ignore[arg-type]

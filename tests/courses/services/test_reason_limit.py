@@ -24,3 +24,20 @@ def test_a_revocation_reason_is_bounded(client, instructor, practitioner, privat
     assert "at most 1000 characters" in page
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.ISSUED
+
+
+def test_the_service_itself_refuses_a_reason_past_the_limit(
+    practitioner, instructor, private_storage
+):
+    """The rule lives in the service, so any caller (a view, the admin, a script) meets it."""
+    from django.core.exceptions import ValidationError
+
+    certificate = completed(practitioner)
+    certificates.issue_certificate(certificate_id=certificate.pk)
+
+    with pytest.raises(ValidationError, match="at most 1000 characters"):
+        certificates.revoke_certificate(certificate=certificate, by=instructor, reason="x" * 1001)
+    with pytest.raises(ValidationError, match="at most 1000 characters"):
+        certificates.reissue_certificate(certificate=certificate, by=instructor, reason="y" * 1001)
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.ISSUED
